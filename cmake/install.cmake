@@ -1,0 +1,30 @@
+# install(): headers, every layer's library, a CMake package config and a pkg-config file.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+get_property(layers GLOBAL PROPERTY MQTT_SETUP_LAYERS)
+install(TARGETS ${layers} EXPORT mqtt_setupTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY include/mqtt_setup DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_BINARY_DIR}/generated/mqtt_setup/version.hpp
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mqtt_setup)
+install(EXPORT mqtt_setupTargets NAMESPACE mqtt_setup::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mqtt_setup)
+
+configure_package_config_file(cmake/mqtt_setupConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/mqtt_setupConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mqtt_setup)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/mqtt_setupConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/mqtt_setupConfig.cmake
+              ${PROJECT_BINARY_DIR}/mqtt_setupConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mqtt_setup)
+
+# pkg-config lists the layers in link order (facade first).
+set(MQTT_SETUP_PC_LIBS "")
+foreach(lib mqtt_setup mqtt_setup_transport mqtt_setup_platform mqtt_setup_session mqtt_setup_codec)
+  string(APPEND MQTT_SETUP_PC_LIBS " -l${lib}")
+endforeach()
+configure_file(cmake/mqtt_setup.pc.in ${PROJECT_BINARY_DIR}/mqtt_setup.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/mqtt_setup.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

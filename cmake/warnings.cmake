@@ -1,0 +1,18 @@
+# Warnings are errors in our own targets (DESIGN.md, habit 6).
+function(mqtt_setup_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror -Wshadow
+                         -Wconversion -Wno-sign-conversion)
+endfunction()
+
+# One library per layer; public headers are shared by all of them.
+function(mqtt_setup_layer target)
+  add_library(${target} STATIC ${ARGN})
+  add_library(mqtt_setup::${target} ALIAS ${target})
+  target_include_directories(${target} PUBLIC
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+    $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>
+    $<INSTALL_INTERFACE:include>)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  mqtt_setup_warnings(${target})
+  set_property(GLOBAL APPEND PROPERTY MQTT_SETUP_LAYERS ${target})
+endfunction()

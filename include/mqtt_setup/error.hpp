@@ -1,0 +1,44 @@
+// The facade's error: what went wrong, in one category a program can act on, plus the detail
+// that explains it to a person.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mqtt_setup/codec.hpp"
+#include "mqtt_setup/session.hpp"
+#include "mqtt_setup/transport.hpp"
+
+namespace mqtt_setup {
+
+struct Error {
+  enum class Kind : std::uint8_t {
+    None = 0,
+    Unreachable,      // could not connect, or the connection was lost (transport / timeouts)
+    Refused,          // the broker refused the connection: see `refused`
+    Tls,              // certificate or handshake failure: see `transport`
+    Protocol,         // the broker broke the protocol: see `reason`, `decode`, `violation`
+    InvalidArgument,  // a bad topic, message or option: see `session`
+    NotConnected,     // nothing sent: not connected and not queued
+    QueueFull,        // the outbox refused the message
+    Timeout,          // an operation's own time limit ran out
+  };
+  Kind kind = Kind::None;
+  TransportError transport = TransportError::Io;
+  codec::ConnectReturnCode refused = codec::ConnectReturnCode::Accepted;
+  DisconnectReason reason = DisconnectReason::Requested;
+  codec::DecodeError decode = codec::DecodeError::Incomplete;
+  Violation violation = Violation::None;
+  SessionError session = SessionError::InvalidTopic;
+
+  explicit operator bool() const { return kind != Kind::None; }
+  /// One line: what happened and what to do, e.g.
+  /// "broker refused the connection: bad user name or password — check the MQTT credentials".
+  std::string message() const;
+
+  static Error from_transport(TransportError e);
+  static Error from_session(SessionError e);
+  static Error from_disconnect(const Event& event);
+};
+
+}  // namespace mqtt_setup

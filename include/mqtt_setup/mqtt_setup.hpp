@@ -1,0 +1,176 @@
+// mqtt_setup: the seed's three lines, on a client that does not lose messages.
+//
+//   mqtt_setup::MQTTSetup mqtt{"192.168.1.100", 1883};      // username, password optional
+//   auto sender = mqtt.setup_connection();                   // 3 attempts, backoff with jitter
+//   sender("sensors/temperature", 23.5);                     // devices/{client_id}/sensors/temperature
+//
+// Ownership: MQTTSetup owns every buffer (allocated in the constructor and setup_connection();
+// nothing is allocated per publish). Threads: every public member may be called from any
+// thread. Handlers run on the connection's thread (the background thread, or the caller of
+// poll()); they may publish, and must not block for long.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "mqtt_setup/codec.hpp"
+#include "mqtt_setup/error.hpp"
+#include "mqtt_setup/options.hpp"
+#include "mqtt_setup/result.hpp"
+#include "mqtt_setup/session.hpp"
+#include "mqtt_setup/version.hpp"
+
+namespace mqtt_setup {
+
+class MQTTSetup;
+
+/// A received message. Views valid only during the handler call.
+struct Message {
+  std::string_view topic;
+  codec::Bytes payload;
+  QoS qos = QoS::AtMostOnce;
+  bool retain = false;
+  std::string_view text() const { return codec::as_text(payload); }
+};
+
+/// What the connection did, for programs that want more than a bool (the CLI's --json).
+struct ClientEvent {
+  enum class Kind : std::uint8_t {
+    Connecting,     // server: trying this one
+    Connected,      // server, session_present
+    ConnectFailed,  // server, error; retry_in_ms when another try is scheduled
+    Disconnected,   // error (Kind::None when we asked for it)
+    Delivered,      // ticket
+    Dropped,        // ticket
+    Subscribed,     // filter refused when refused = true
+  };
+  Kind kind = Kind::Connecting;
+  std::string_view server;  // "host:port"
+  bool session_present = false;
+  Error error;
+  std::uint32_t retry_in_ms = 0;
+  std::uint32_t ticket = 0;
+  bool refused = false;
+};
+
+struct ClientStats {
+  SessionStats session;
+  std::uint64_t connect_attempts = 0;
+  std::uint64_t disconnects = 0;   // connections lost or closed
+  Error last_error;
+};
+
+/// The function setup_connection() returns: sender(suffix, value) -> bool.
+/// true: the message was handed to the connection (QoS 1/2: it will be resent until
+/// acknowledged). false: not connected (the message is queued when Options::queue_messages
+/// allows; MQTTSetup::publish() tells which), or the topic/message is invalid.
+class Sender {
+ public:
+  Sender() = default;
+  bool operator()(std::string_view topic_suffix, std::string_view message) const;
+  bool operator()(std::string_view topic_suffix, const char* message) const {
+    return (*this)(topic_suffix, std::string_view{message});
+  }
+  bool operator()(std::string_view topic_suffix, const std::string& message) const {
+    return (*this)(topic_suffix, std::string_view{message});
+  }
+  /// Numbers in their shortest round-trip form ("23.5"), bools as "true"/"false".
+  template <class T>
+    requires std::is_arithmetic_v<T>
+  bool operator()(std::string_view topic_suffix, T value) const {
+    char text[32];
+    if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, float>) {
+      return (*this)(topic_suffix, format_value(value, text));
+    } else if constexpr (std::is_floating_point_v<T>) {
+      return (*this)(topic_suffix, format_value(static_cast<double>(value), text));
+    } else if constexpr (std::is_signed_v<T>) {
+      return (*this)(topic_suffix, format_value(static_cast<long long>(value), text));
+    } else {
+      return (*this)(topic_suffix, format_value(static_cast<unsigned long long>(value), text));
+    }
+  }
+  /// Whether this sender is bound to a client (a default-constructed one is not).
+  explicit operator bool() const { return owner_ != nullptr; }
+
+  static std::string_view format_value(bool value, char (&buf)[32]);
+  static std::string_view format_value(double value, char (&buf)[32]);
+  static std::string_view format_value(float value, char (&buf)[32]);
+  static std::string_view format_value(long long value, char (&buf)[32]);
+  static std::string_view format_value(unsigned long long value, char (&buf)[32]);
+
+ private:
+  friend class MQTTSetup;
+  explicit Sender(MQTTSetup* owner) : owner_(owner) {}
+  MQTTSetup* owner_ = nullptr;
+};
+
+class MQTTSetup {
+ public:
+  /// The seed's constructor. `server` may be a list "a:1883,b:1883" (failover).
+  explicit MQTTSetup(std::string_view server, std::uint16_t port = 0,
+                     std::optional<std::string> username = std::nullopt,
+                     std::optional<std::string> password = std::nullopt,
+                     Options options = {});
+  ~MQTTSetup();  // disconnects cleanly
+  MQTTSetup(const MQTTSetup&) = delete;
+  MQTTSetup& operator=(const MQTTSetup&) = delete;
+
+  /// Connects (Options::attempts tries, backoff with jitter between them) and returns the
+  /// sender. If every try fails, the sender returns false until a background reconnect
+  /// succeeds (or, with Options::background = false, until poll() reconnects). Never throws.
+  Sender setup_connection();
+
+  /// Sends DISCONNECT (after what is already in flight had a chance to go), closes the socket
+  /// and stops reconnecting. Safe to call twice.
+  void disconnect();
+
+  bool is_connected() const;
+  const std::string& client_id() const;
+  /// "{topic_root}/{client_id}/{suffix}".
+  std::string topic(std::string_view suffix) const;
+
+  /// Publish with everything chosen; the topic is devices/{client_id}/{suffix}.
+  Result<Ticket, Error> publish(std::string_view topic_suffix, codec::Bytes payload, QoS qos,
+                                bool retain = false);
+  /// Publish to a topic outside the device's own prefix.
+  Result<Ticket, Error> publish_to_topic(std::string_view topic, codec::Bytes payload, QoS qos,
+                                         bool retain = false);
+
+  /// Waits until every message handed over so far is delivered (QoS 0 written, QoS 1/2
+  /// acknowledged) or `timeout_ms` passes. Returns whether everything was delivered.
+  bool flush(std::uint32_t timeout_ms);
+
+  using MessageHandler = std::function<void(const Message&)>;
+  using CommandHandler = std::function<void(std::string_view name, const Message&)>;
+
+  /// Subscribes to a filter (anywhere, not only under the device); kept across reconnects.
+  bool subscribe(std::string_view filter, QoS qos = QoS::AtLeastOnce);
+  /// Every message received (after command handlers had their turn).
+  void on_message(MessageHandler handler);
+  /// devices/{id}/commands/{name}: subscribes to devices/{id}/commands/# on first use.
+  /// name "#" receives every command no other handler took.
+  void on_command(std::string_view name, CommandHandler handler);
+  /// Connection events (see ClientEvent).
+  void on_event(std::function<void(const ClientEvent&)> handler);
+
+  /// With Options::background = false: runs the connection for up to `max_wait_ms`
+  /// (reconnects, reads, keep-alive). With a background thread it just waits.
+  void poll(std::uint32_t max_wait_ms);
+
+  ClientStats stats() const;
+  Error last_error() const;
+
+  /// Internal: the implementation (src/setup/client.hpp).
+  struct Impl;
+
+ private:
+  friend class Sender;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mqtt_setup

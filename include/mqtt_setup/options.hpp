@@ -1,0 +1,90 @@
+// Everything about a client that the seed's four constructor arguments do not say.
+// Read once by MQTTSetup's constructor; buffers are sized from it up front.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqtt_setup/backoff.hpp"
+#include "mqtt_setup/codec.hpp"
+#include "mqtt_setup/session.hpp"
+
+namespace mqtt_setup {
+
+using codec::QoS;
+
+struct ServerAddress {
+  std::string host;
+  std::uint16_t port = 0;  // 0: Options::default_port()
+};
+
+/// Parses "HOST[:PORT][,HOST[:PORT]...]" ("[::1]:1883" for IPv6 literals). Empty on error.
+std::vector<ServerAddress> parse_server_list(std::string_view list, std::uint16_t default_port);
+
+struct LastWill {
+  std::string topic_suffix = "status/online";  // under devices/{client_id}/
+  std::string message = "offline";
+  QoS qos = QoS::AtLeastOnce;
+  bool retain = true;
+};
+
+/// TLS is off unless `enabled`; when on, the broker's certificate chain and host name are
+/// verified against `ca_file`/`ca_path`/`ca_pem`, or the system store when none is given.
+struct TlsOptions {
+  bool enabled = false;
+  std::string ca_file;       // PEM bundle
+  std::string ca_path;       // directory of PEM files
+  std::string ca_pem;        // PEM text (e.g. embedded in firmware)
+  std::string cert_file;     // client certificate (mutual TLS)
+  std::string key_file;      // its private key
+  std::string server_name;   // checked against the certificate and sent as SNI; default: host
+  std::vector<std::string> alpn;  // e.g. {"x-amzn-mqtt-ca"} for AWS IoT on port 443
+  bool insecure = false;     // turns verification off; a warning is logged on every connect
+};
+
+enum class LogLevel : std::uint8_t { Error, Warning, Info, Debug };
+
+struct Options {
+  /// Extra servers after the constructor's one: a failover list, tried in order, then round again.
+  std::vector<ServerAddress> servers;
+  std::string client_id;         // empty: platform::default_client_id(client_id_prefix)
+  std::string client_id_prefix;  // empty: "esp32" on ESP32, "linux" on Linux
+  std::string topic_root = "devices";  // topics are {topic_root}/{client_id}/{suffix}
+
+  std::uint16_t keep_alive_s = 60;
+  bool clean_session = true;
+  QoS qos = QoS::AtLeastOnce;    // what sender(...) uses
+  bool retain = false;           // what sender(...) uses
+  std::optional<LastWill> will;
+
+  std::uint32_t attempts = 3;    // tries setup_connection() makes before returning
+  BackoffPolicy retry;           // 2 s first delay, doubling, capped at 60 s, jittered
+  bool reconnect = true;         // keep reconnecting in the background after a loss
+  std::uint32_t connect_timeout_ms = 10'000;
+
+  std::uint16_t max_inflight = 20;
+  std::uint32_t queue_messages = 1000;   // held while disconnected (in flight included)
+  std::size_t queue_bytes = 64 * 1024;   // memory for them (allocated once)
+  OverflowPolicy overflow = OverflowPolicy::DropOldest;
+  std::size_t rx_buffer_size = 4096;     // largest packet accepted from the broker
+  std::size_t tx_buffer_size = 4096;     // largest packet sent; also bounds topic + payload
+
+  /// true: a background thread runs the connection. false: call poll() from your own loop.
+  bool background = true;
+
+  TlsOptions tls;
+
+  /// Receives log lines; Debug logs every packet (never a password). Empty: errors to stderr
+  /// on Linux, ESP_LOG on ESP32.
+  std::function<void(LogLevel, std::string_view)> log;
+  LogLevel log_level = LogLevel::Warning;
+
+  std::uint16_t default_port() const { return tls.enabled ? 8883 : 1883; }
+};
+
+}  // namespace mqtt_setup

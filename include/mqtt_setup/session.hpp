@@ -1,0 +1,281 @@
+// The MQTT 3.1.1 client protocol state machine, sans-IO.
+//
+// The session never touches a socket, a clock or the heap. Time comes in as an argument
+// (`Millis`, any monotonic millisecond count), bytes come in through `handle_bytes()`, and
+// decisions come out through `poll_transmit()` (bytes to write), `poll_event()` (what happened)
+// and `next_deadline()` (when to call `handle_timeout()`). The driver loop is:
+//
+//   s.start_connect(now);                        // after the transport connected
+//   s.handle_bytes(received, now);               // whatever the socket gave, any split
+//   while (auto ev = s.poll_event(now)) ...;     // decodes and acts on received packets
+//   while (auto out = s.poll_transmit(tx, now)) transport.write_all(*out);
+//   wait until s.next_deadline() or readable; s.handle_timeout(now);
+//
+// Memory: the caller owns two buffers, given at construction and used for the session's
+// lifetime: `rx` holds received bytes until they are decoded (it must hold the largest packet
+// the broker may send), `store` holds every outgoing message from publish() until it is
+// acknowledged (QoS 1/2) or written (QoS 0) — in flight and queued alike, already encoded.
+// Threading: a Session is not thread-safe; one thread (or a lock) at a time.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "mqtt_setup/codec.hpp"
+#include "mqtt_setup/result.hpp"
+
+namespace mqtt_setup {
+
+/// Monotonic time in milliseconds. Only differences matter.
+using Millis = std::uint64_t;
+inline constexpr Millis kNever = ~Millis{0};
+
+/// What to do when a new message does not fit in the store.
+enum class OverflowPolicy : std::uint8_t {
+  DropOldest,  // discard the oldest message not yet sent (default: fresh readings matter more)
+  RejectNew,   // refuse the new message
+};
+
+struct SessionConfig {
+  std::string_view client_id;  // views: the caller keeps the strings alive
+  std::optional<std::string_view> username;
+  std::optional<codec::Bytes> password;
+  std::optional<codec::Will> will;
+  std::uint16_t keep_alive_s = 60;      // 0 disables keep-alive
+  bool clean_session = true;
+  std::uint16_t max_inflight = 20;      // QoS 1/2 messages sent and not yet acknowledged
+  std::uint32_t max_queued = 1000;      // messages held in the store; 0: refuse while disconnected
+  OverflowPolicy overflow = OverflowPolicy::DropOldest;
+  Millis connect_timeout_ms = 10'000;   // CONNECT sent -> CONNACK received
+  /// How long to wait for any byte after a PINGREQ. 0: half the keep-alive, so a dead link is
+  /// declared at most 1.5 x keep-alive after the last byte received.
+  Millis ping_timeout_ms = 0;
+  /// Largest packet publish()/subscribe() may produce; the driver's transmit buffer must hold it.
+  std::size_t max_packet_size = 4096;
+};
+
+struct SessionBuffers {
+  std::span<std::uint8_t> rx;
+  std::span<std::uint8_t> store;
+};
+
+enum class SessionState : std::uint8_t { Disconnected, Connecting, Connected, Disconnecting };
+
+/// Why a connection ended (Event::Kind::Disconnected).
+enum class DisconnectReason : std::uint8_t {
+  Requested = 1,        // disconnect() was called and DISCONNECT written
+  TransportClosed,      // the driver reported connection_lost()
+  ConnectTimeout,       // no CONNACK within connect_timeout_ms
+  KeepAliveTimeout,     // nothing received within the ping timeout: dead link
+  Refused,              // CONNACK with a non-zero return code (see Event::refused)
+  MalformedPacket,      // the broker sent bytes that are not valid MQTT (see Event::decode_error)
+  ProtocolViolation,    // a valid packet at the wrong time (see Event::violation)
+  PacketTooLarge,       // an incoming packet larger than the receive buffer
+};
+
+enum class Violation : std::uint8_t {
+  None = 0,
+  UnexpectedPacketType,   // a packet a server never sends (CONNECT, SUBSCRIBE, PINGREQ, ...)
+  PacketBeforeConnack,    // [MQTT-3.2.0-1]: the first packet from the server must be CONNACK
+  DuplicateConnack,
+  TooManyIncomingQoS2,    // broker exceeded our receive window for unreleased QoS 2 messages
+};
+
+std::string_view describe(DisconnectReason reason);
+std::string_view describe(Violation violation);
+std::string_view describe(codec::ConnectReturnCode code);  // "bad user name or password"
+
+/// Something the driver or the user should know. Fields beyond `kind` are valid per kind.
+struct Event {
+  enum class Kind : std::uint8_t {
+    Connected,     // session_present
+    Disconnected,  // reason (+ refused / decode_error / violation)
+    Message,       // message: views into the receive buffer, valid until the next poll_event()
+    Delivered,     // ticket: QoS 1 PUBACK, QoS 2 PUBCOMP (QoS 0: only stats().delivered)
+    Dropped,       // ticket: discarded by the overflow policy
+    Subscribed,    // ticket, return_codes (one per filter; codec::kSubackFailure = refused)
+    Unsubscribed,  // ticket
+  };
+  Kind kind = Kind::Connected;
+  bool session_present = false;
+  DisconnectReason reason = DisconnectReason::Requested;
+  codec::ConnectReturnCode refused = codec::ConnectReturnCode::Accepted;
+  codec::DecodeError decode_error = codec::DecodeError::Incomplete;
+  Violation violation = Violation::None;
+  codec::Publish message;
+  std::uint32_t ticket = 0;
+  codec::Bytes return_codes;
+};
+
+enum class SessionError : std::uint8_t {
+  InvalidTopic = 1,     // not a valid topic name / filter
+  InvalidMessage,       // cannot be encoded (see codec::EncodeError)
+  TooLarge,             // larger than the store (or the transmit buffer) can ever hold
+  StoreFull,            // no room and the policy refuses (or everything held is in flight)
+  NotConnected,         // disconnected and max_queued is 0
+  Busy,                 // connect requested while not disconnected
+};
+std::string_view describe(SessionError error);
+
+/// Where a message went when publish() accepted it.
+enum class Accepted : std::uint8_t {
+  Sending,  // connected: goes out with the next poll_transmit (or when the window opens)
+  Queued,   // not connected: held until the next connection
+};
+
+struct Ticket {
+  std::uint32_t id = 0;  // follows the message through Delivered / Dropped events
+  Accepted accepted = Accepted::Sending;
+};
+
+struct SessionStats {
+  std::uint64_t published = 0;    // accepted by publish()
+  std::uint64_t delivered = 0;    // QoS 0 written + QoS 1/2 acknowledged
+  std::uint64_t dropped = 0;      // Dropped events (overflow)
+  std::uint64_t resent = 0;       // PUBLISH/PUBREL sent again after a reconnect
+  std::uint64_t received = 0;     // Message events
+  std::uint64_t connects = 0;     // CONNACK accepted
+  std::uint64_t unknown_acks = 0; // acknowledgements for identifiers not in flight (ignored)
+  std::uint32_t queued = 0;       // messages in the store now (in flight included)
+  std::uint32_t inflight = 0;     // of which sent and awaiting acknowledgement
+};
+
+class Session {
+ public:
+  Session(const SessionConfig& config, SessionBuffers buffers);
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// The transport is connected: queue CONNECT. Fails with Busy unless Disconnected.
+  Result<void, SessionError> start_connect(Millis now);
+  /// The transport broke or was closed. In-flight messages stay for the next connection.
+  void connection_lost(Millis now);
+  /// Queue DISCONNECT after what is already transmittable; state becomes Disconnected once
+  /// poll_transmit() has handed it out.
+  void disconnect(Millis now);
+
+  /// Feed received bytes (any split). Returns how many were taken: fewer than given only when
+  /// the receive buffer is full of undecoded packets; call poll_event() and feed the rest.
+  std::size_t handle_bytes(codec::Bytes data, Millis now);
+  /// Zero-copy alternative: read straight into rx_space(), then commit the count.
+  std::span<std::uint8_t> rx_space();
+  void rx_commit(std::size_t n, Millis now);
+
+  /// Keep-alive and connect timeouts. Call at or after next_deadline().
+  void handle_timeout(Millis now);
+
+  /// Publish (QoS 0/1/2) or queue. Topic and payload are copied into the store.
+  Result<Ticket, SessionError> publish(const codec::Publish& message, Millis now);
+  /// SUBSCRIBE / UNSUBSCRIBE; the answer comes as a Subscribed / Unsubscribed event.
+  Result<Ticket, SessionError> subscribe(std::span<const codec::Subscription> filters, Millis now);
+  Result<Ticket, SessionError> unsubscribe(std::span<const std::string_view> filters, Millis now);
+
+  /// Encode what is due into `out` (as many whole packets as fit) and return those bytes, or
+  /// nothing. The driver must write them all before calling again. `out` must be at least as
+  /// large as the largest message published.
+  std::optional<codec::Bytes> poll_transmit(std::span<std::uint8_t> out, Millis now);
+
+  /// Decode received packets and return the next event, or nothing.
+  std::optional<Event> poll_event(Millis now);
+
+  /// When handle_timeout() is next needed; `now` when there is work pending; kNever if none.
+  Millis next_deadline(Millis now) const;
+
+  SessionState state() const { return state_; }
+  bool connected() const { return state_ == SessionState::Connected; }
+  SessionStats stats() const;
+  const SessionConfig& config() const { return config_; }
+
+  /// Optional observer of every packet sent and received (the CLI's -v). `outgoing` tells the
+  /// direction. Called from poll_transmit() / poll_event(); costs nothing when unset.
+  using TraceFn = void (*)(void* context, bool outgoing, const codec::Packet& packet);
+  void set_trace(TraceFn fn, void* context) {
+    trace_ = fn;
+    trace_context_ = context;
+  }
+
+ /// Internal: an entry of the store (defined in src/session/record.hpp).
+  struct Record;
+
+ private:
+  struct PendingAck {
+    codec::PacketType type;
+    std::uint16_t packet_id;
+  };
+  static constexpr std::size_t kMaxPendingAcks = 32;
+  static constexpr std::size_t kMaxIncomingQoS2 = 32;
+  static constexpr std::size_t kMaxEvents = 16;
+
+  // store
+  Record* record_at(std::size_t offset) const;
+  std::size_t next_offset(std::size_t offset) const;
+  Result<Record*, SessionError> append_record(std::size_t packet_size, Millis now);
+  bool drop_oldest_queued();
+  void compact();
+  void pop_done_records();
+  Record* find_inflight(std::uint16_t packet_id, codec::PacketType kind);
+  void complete(Record* record);
+  std::uint16_t allocate_packet_id();
+  Result<Ticket, SessionError> queue_request(const codec::Packet& packet, Millis now);
+  Millis ping_timeout() const;
+
+  // receive
+  void handle_packet(const codec::Packet& packet, Millis now, std::optional<Event>& out);
+  void handle_publish(const codec::Publish& publish, std::optional<Event>& out);
+  void handle_ack(const codec::Ack& ack, std::optional<Event>& out);
+  void handle_connack(const codec::Connack& connack, Millis now, std::optional<Event>& out);
+  bool queue_ack(codec::PacketType type, std::uint16_t packet_id);
+  void fail(Event event, Millis now);
+  void prepare_resend(bool session_present);
+
+  // transmit
+  std::size_t transmit_records(std::span<std::uint8_t> out);
+
+  void push_event(const Event& event);
+  void trace(bool outgoing, codec::Bytes bytes) const;
+  bool has_transmittable_record() const;
+
+  SessionConfig config_;
+  SessionBuffers buffers_;
+  SessionState state_ = SessionState::Disconnected;
+  SessionStats stats_;
+
+  // receive buffer: [rx_begin_, rx_end_) holds undecoded bytes
+  std::size_t rx_begin_ = 0;
+  std::size_t rx_end_ = 0;
+
+  // store: records in [store_head_, store_tail_), next to transmit at store_cursor_
+  std::size_t store_head_ = 0;
+  std::size_t store_tail_ = 0;
+  std::size_t store_cursor_ = 0;
+  std::uint32_t next_ticket_ = 1;
+  std::uint16_t next_packet_id_ = 1;
+
+  std::array<PendingAck, kMaxPendingAcks> pending_acks_{};
+  std::size_t pending_ack_count_ = 0;
+  std::array<std::uint16_t, kMaxIncomingQoS2> incoming_qos2_{};
+  std::size_t incoming_qos2_count_ = 0;
+  std::array<Event, kMaxEvents> events_{};
+  std::size_t event_head_ = 0;
+  std::size_t event_count_ = 0;
+
+  bool connect_pending_ = false;
+  bool ping_pending_ = false;
+  bool ping_outstanding_ = false;
+  bool disconnect_pending_ = false;
+  Millis connect_deadline_ = kNever;
+  Millis ping_sent_at_ = 0;
+  Millis last_tx_ = 0;
+  Millis last_rx_ = 0;
+  std::uint32_t live_count_ = 0;   // records not Done
+  std::uint32_t inflight_ = 0;     // records InFlight or Released
+  TraceFn trace_ = nullptr;
+  void* trace_context_ = nullptr;
+};
+
+}  // namespace mqtt_setup

@@ -1,0 +1,54 @@
+// Byte streams under the session: plain TCP (BSD sockets, POSIX and lwIP) and TLS (mbedTLS).
+//
+// A transport is a blocking byte pipe with timeouts. One thread uses it at a time, except
+// that close() may be called from another thread to interrupt a blocked receive().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "mqtt_setup/result.hpp"
+
+namespace mqtt_setup {
+
+enum class TransportError : std::uint8_t {
+  ResolveFailed = 1,   // host name not found
+  ConnectRefused,      // nothing listens on that port (RST)
+  ConnectTimeout,      // no answer within the connect timeout
+  Unreachable,         // no route / network down
+  Closed,              // the peer closed the connection (EOF)
+  Reset,               // the connection was reset or broke
+  Timeout,             // send could not complete in time
+  NotConnected,        // used before connect() or after close()
+  Io,                  // any other socket error
+  TlsUntrusted,        // certificate not signed by a trusted CA
+  TlsHostnameMismatch, // certificate does not name the host
+  TlsExpired,          // certificate expired or not yet valid
+  TlsHandshake,        // other handshake failure (protocol, cipher, client certificate refused)
+  TlsConfig,           // CA/cert/key file unreadable or invalid
+};
+std::string_view describe(TransportError error);
+/// Whether trying again may help (network trouble) or not (a TLS verification failure).
+bool is_transient(TransportError error);
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+
+  /// Opens the connection (resolve, connect, handshake). Any previous connection is closed.
+  virtual Result<void, TransportError> connect(std::string_view host, std::uint16_t port,
+                                               std::uint32_t timeout_ms) = 0;
+  /// Writes all of `data` (handling partial writes) or fails.
+  virtual Result<void, TransportError> send(std::span<const std::uint8_t> data) = 0;
+  /// Waits up to `timeout_ms` for bytes; returns how many were read (0: timed out, still open).
+  virtual Result<std::size_t, TransportError> receive(std::span<std::uint8_t> out,
+                                                      std::uint32_t timeout_ms) = 0;
+  virtual void close() = 0;
+  virtual bool is_open() const = 0;
+  /// The socket descriptor for poll()/epoll, or -1.
+  virtual int native_handle() const = 0;
+};
+
+}  // namespace mqtt_setup

@@ -1,0 +1,222 @@
+// Private to the codec: the pieces every packet file shares — a bounds-checked reader for
+// received bytes, an unchecked writer for bytes whose size was computed first, the string
+// checks, and the one encode template every packet type goes through.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "mqtt_setup/codec.hpp"
+
+namespace mqtt_setup::codec::detail {
+
+// ---------------------------------------------------------------------------------------------
+// Strings and topics (strings.cpp, topic.cpp)
+
+/// Why a string is unusable; the caller maps it onto its own error enum.
+enum class TextCheck : std::uint8_t { Ok, TooLong, InvalidUtf8, InvalidTopic };
+
+inline constexpr std::size_t kMaxStringLength = 65'535;  // two length bytes, [MQTT-1.5.3]
+
+/// Length and UTF-8 rules of [MQTT-1.5.3]; with `wildcards_are_invalid`, also InvalidTopic when
+/// a '+' or '#' is seen, in the same pass. InvalidUtf8 wins over InvalidTopic.
+TextCheck scan_utf8(std::string_view s, bool wildcards_are_invalid);
+inline TextCheck check_utf8(std::string_view s) { return scan_utf8(s, false); }
+/// check_utf8 plus the topic name rules: non-empty [MQTT-4.7.3-1], no wildcards [MQTT-3.3.2-2].
+/// One pass over the bytes: this runs for every PUBLISH.
+TextCheck check_topic_name(std::string_view topic);
+/// check_utf8 plus the filter rules [MQTT-4.7.1-2], [MQTT-4.7.1-3], [MQTT-4.7.3-1]; a broken
+/// filter answers InvalidTopic.
+TextCheck check_topic_filter(std::string_view filter);
+
+inline EncodeError to_encode_error(TextCheck check, EncodeError invalid_topic) {
+  switch (check) {
+    case TextCheck::TooLong: return EncodeError::StringTooLong;
+    case TextCheck::InvalidUtf8: return EncodeError::InvalidUtf8;
+    default: return invalid_topic;
+  }
+}
+
+/// Decoded strings are never too long (two length bytes), so only two answers remain.
+inline DecodeError to_decode_error(TextCheck check, DecodeError invalid_topic) {
+  return check == TextCheck::InvalidUtf8 ? DecodeError::InvalidUtf8 : invalid_topic;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remaining length, [MQTT-2.2.3]
+
+inline constexpr std::size_t remaining_length_size(std::size_t length) {
+  return length < 128 ? 1 : length < 16'384 ? 2 : length < 2'097'152 ? 3 : 4;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: the caller has already checked that everything fits.
+
+class Writer {
+ public:
+  explicit Writer(std::uint8_t* out) : out_(out) {}
+
+  void u8(std::uint8_t v) { *out_++ = v; }
+  void u16(std::size_t v) {  // [MQTT-1.5.2]: big-endian
+    out_[0] = static_cast<std::uint8_t>(v >> 8);
+    out_[1] = static_cast<std::uint8_t>(v);
+    out_ += 2;
+  }
+  void raw(const void* data, std::size_t size) {
+    if (size != 0) {  // memcpy from a null (empty) view is undefined even for 0 bytes
+      std::memcpy(out_, data, size);
+      out_ += size;
+    }
+  }
+  void binary(Bytes b) { u16(b.size()); raw(b.data(), b.size()); }
+  void string(std::string_view s) { u16(s.size()); raw(s.data(), s.size()); }
+  void remaining_length(std::size_t length) {
+    do {
+      auto digit = static_cast<std::uint8_t>(length & 0x7F);
+      length >>= 7;
+      u8(length != 0 ? static_cast<std::uint8_t>(digit | 0x80) : digit);
+    } while (length != 0);
+  }
+
+ private:
+  std::uint8_t* out_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Reading: every read is checked against the end of the packet; running past it is
+// DecodeError::LengthMismatch.
+
+class Reader {
+ public:
+  explicit Reader(Bytes in) : in_(in) {}
+
+  bool at_end() const { return pos_ == in_.size(); }
+  std::size_t left() const { return in_.size() - pos_; }
+
+  bool u8(std::uint8_t& v) {
+    if (left() < 1) return false;
+    v = in_[pos_++];
+    return true;
+  }
+  bool u16(std::uint16_t& v) {
+    if (left() < 2) return false;
+    v = static_cast<std::uint16_t>((in_[pos_] << 8) | in_[pos_ + 1]);
+    pos_ += 2;
+    return true;
+  }
+  /// A two-byte length and that many bytes, [MQTT-1.5.3] and binary data, [MQTT-3.1.3].
+  bool binary(Bytes& v) {
+    std::uint16_t size = 0;
+    if (!u16(size) || left() < size) return false;
+    v = in_.subspan(pos_, size);
+    pos_ += size;
+    return true;
+  }
+  bool string(std::string_view& v) {
+    Bytes b;
+    if (!binary(b)) return false;
+    v = as_text(b);
+    return true;
+  }
+  Bytes rest() {
+    Bytes r = in_.subspan(pos_);
+    pos_ = in_.size();
+    return r;
+  }
+
+ private:
+  Bytes in_;
+  std::size_t pos_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Per packet type, each in its own file:
+//   first_byte(p)   byte 1 of the fixed header
+//   body_size(p)    validates p; the remaining length, or why it cannot be encoded
+//   write_body(p,w) writes the variable header and payload of a validated p
+//   decode_xxx()    the body (exactly remaining-length bytes) back into a packet
+
+using BodySize = Result<std::size_t, EncodeError>;
+using DecodedPacket = Result<Packet, DecodeError>;
+
+std::uint8_t first_byte(const Connect& p);
+BodySize body_size(const Connect& p);
+void write_body(const Connect& p, Writer& w);
+DecodedPacket decode_connect(Bytes body);
+
+std::uint8_t first_byte(const Connack& p);
+BodySize body_size(const Connack& p);
+void write_body(const Connack& p, Writer& w);
+DecodedPacket decode_connack(Bytes body);
+
+std::uint8_t first_byte(const Publish& p);
+BodySize body_size(const Publish& p);
+void write_body(const Publish& p, Writer& w);
+DecodedPacket decode_publish(std::uint8_t flags, Bytes body);
+
+std::uint8_t first_byte(const Ack& p);
+BodySize body_size(const Ack& p);
+void write_body(const Ack& p, Writer& w);
+DecodedPacket decode_ack(PacketType type, Bytes body);
+
+std::uint8_t first_byte(const Subscribe& p);
+BodySize body_size(const Subscribe& p);
+void write_body(const Subscribe& p, Writer& w);
+DecodedPacket decode_subscribe(Bytes body);
+
+std::uint8_t first_byte(const Suback& p);
+BodySize body_size(const Suback& p);
+void write_body(const Suback& p, Writer& w);
+DecodedPacket decode_suback(Bytes body);
+
+std::uint8_t first_byte(const Unsubscribe& p);
+BodySize body_size(const Unsubscribe& p);
+void write_body(const Unsubscribe& p, Writer& w);
+DecodedPacket decode_unsubscribe(Bytes body);
+
+std::uint8_t first_byte(const Pingreq& p);
+std::uint8_t first_byte(const Pingresp& p);
+std::uint8_t first_byte(const Disconnect& p);
+inline BodySize body_size(const Pingreq&) { return std::size_t{0}; }
+inline BodySize body_size(const Pingresp&) { return std::size_t{0}; }
+inline BodySize body_size(const Disconnect&) { return std::size_t{0}; }
+inline void write_body(const Pingreq&, Writer&) {}
+inline void write_body(const Pingresp&, Writer&) {}
+inline void write_body(const Disconnect&, Writer&) {}
+
+/// Shared by the filter lists of SUBSCRIBE and UNSUBSCRIBE: the bytes they take, or why not.
+BodySize filter_list_size(const FilterList& filters, bool with_qos);
+void write_filter_list(const FilterList& filters, bool with_qos, Writer& w);
+/// Validates a received list; the number of filters, or why it is malformed.
+Result<std::size_t, DecodeError> check_filter_list(Bytes wire, bool with_qos);
+
+/// Whole packet size for a remaining length, or 0 when it is above kMaxRemainingLength.
+inline std::size_t packet_size_for(std::size_t remaining_length) {
+  if (remaining_length > kMaxRemainingLength) return 0;
+  return 1 + remaining_length_size(remaining_length) + remaining_length;
+}
+
+template <class P>
+std::size_t encoded_size_of(const P& packet) {
+  const BodySize body = body_size(packet);
+  return body ? packet_size_for(*body) : 0;
+}
+
+/// Validate (once), check the buffer, write. Every encode() ends here.
+template <class P>
+Result<std::size_t, EncodeError> encode_packet(const P& packet, MutableBytes out) {
+  const BodySize body = body_size(packet);
+  if (!body) return body.error();
+  const std::size_t total = packet_size_for(*body);
+  if (total == 0) return EncodeError::PacketTooLarge;  // [MQTT-2.2.3]
+  if (out.size() < total) return EncodeError::BufferTooSmall;
+  Writer w{out.data()};
+  w.u8(first_byte(packet));
+  w.remaining_length(*body);
+  write_body(packet, w);
+  return total;
+}
+
+}  // namespace mqtt_setup::codec::detail

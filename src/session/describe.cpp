@@ -1,0 +1,58 @@
+// Human sentences for the session's codes. Lower case, no trailing period: callers compose them.
+#include "mqtt_setup/session.hpp"
+
+namespace mqtt_setup {
+
+std::string_view describe(DisconnectReason reason) {
+  switch (reason) {
+    case DisconnectReason::Requested: return "disconnected as requested";
+    case DisconnectReason::TransportClosed: return "the connection was closed";
+    case DisconnectReason::ConnectTimeout: return "no CONNACK from the broker in time";
+    case DisconnectReason::KeepAliveTimeout: return "no answer to PINGREQ: the link is dead";
+    case DisconnectReason::Refused: return "the broker refused the connection";
+    case DisconnectReason::MalformedPacket: return "the broker sent a malformed packet";
+    case DisconnectReason::ProtocolViolation: return "the broker violated the MQTT protocol";
+    case DisconnectReason::PacketTooLarge:
+      return "the broker sent a packet larger than the receive buffer";
+  }
+  return "unknown reason";
+}
+
+std::string_view describe(Violation violation) {
+  switch (violation) {
+    case Violation::None: return "no violation";
+    case Violation::UnexpectedPacketType: return "it sent a packet type a server never sends";
+    case Violation::PacketBeforeConnack: return "its first packet was not CONNACK";
+    case Violation::DuplicateConnack: return "it sent a second CONNACK";
+    case Violation::TooManyIncomingQoS2:
+      return "it sent more unreleased QoS 2 messages than the client accepts";
+  }
+  return "unknown violation";
+}
+
+std::string_view describe(codec::ConnectReturnCode code) {
+  using codec::ConnectReturnCode;
+  switch (code) {
+    case ConnectReturnCode::Accepted: return "accepted";
+    case ConnectReturnCode::UnacceptableProtocolVersion: return "unacceptable protocol version";
+    case ConnectReturnCode::IdentifierRejected: return "client identifier rejected";
+    case ConnectReturnCode::ServerUnavailable: return "server unavailable";
+    case ConnectReturnCode::BadUsernameOrPassword: return "bad user name or password";
+    case ConnectReturnCode::NotAuthorized: return "not authorized";
+  }
+  return "unknown return code";
+}
+
+std::string_view describe(SessionError error) {
+  switch (error) {
+    case SessionError::InvalidTopic: return "invalid topic (empty, wildcards or bad UTF-8)";
+    case SessionError::InvalidMessage: return "the message cannot be encoded";
+    case SessionError::TooLarge: return "the message is larger than the buffers allow";
+    case SessionError::StoreFull: return "the outgoing queue is full";
+    case SessionError::NotConnected: return "not connected and queueing is off";
+    case SessionError::Busy: return "a connection is already in progress";
+  }
+  return "unknown error";
+}
+
+}  // namespace mqtt_setup

@@ -1,0 +1,41 @@
+// One outgoing message or request in the session's store, followed by its encoded packet.
+// Private to the session layer.
+#pragma once
+
+#include <cstdint>
+
+#include "mqtt_setup/session.hpp"
+
+namespace mqtt_setup {
+
+enum class RecordState : std::uint8_t {
+  Queued,    // not sent yet
+  InFlight,  // sent, awaiting PUBACK / PUBREC / SUBACK / UNSUBACK
+  Released,  // QoS 2: PUBREL sent, awaiting PUBCOMP
+  Done,      // finished; space reclaimed when it reaches the head of the store
+};
+
+struct Session::Record {
+  std::uint32_t size;       // bytes of the encoded packet after this header
+  std::uint32_t ticket;
+  std::uint32_t id_offset;  // position of the packet identifier in the packet; 0: none
+  std::uint16_t packet_id;  // assigned when first sent
+  codec::PacketType kind;   // Publish, Subscribe or Unsubscribe
+  RecordState state;
+  codec::QoS qos;
+
+  std::uint8_t* bytes() { return reinterpret_cast<std::uint8_t*>(this + 1); }
+  const std::uint8_t* bytes() const { return reinterpret_cast<const std::uint8_t*>(this + 1); }
+  codec::Bytes packet() const { return {bytes(), size}; }
+  bool awaiting_ack() const {
+    return state == RecordState::InFlight || state == RecordState::Released;
+  }
+};
+
+inline constexpr std::size_t kRecordAlign = alignof(std::uint32_t);
+
+constexpr std::size_t record_footprint(std::size_t packet_size) {
+  return (sizeof(Session::Record) + packet_size + kRecordAlign - 1) & ~(kRecordAlign - 1);
+}
+
+}  // namespace mqtt_setup

@@ -1,0 +1,210 @@
+// Session lifecycle, the calls that create work (publish, subscribe), and time.
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "session/record.hpp"
+
+namespace mqtt_setup {
+
+namespace {
+
+std::span<std::uint8_t> aligned(std::span<std::uint8_t> buffer) {
+  void* p = buffer.data();
+  std::size_t space = buffer.size();
+  if (std::align(kRecordAlign, 1, p, space) == nullptr) return {};
+  return {static_cast<std::uint8_t*>(p), space};
+}
+
+}  // namespace
+
+Session::Session(const SessionConfig& config, SessionBuffers buffers)
+    : config_(config), buffers_{buffers.rx, aligned(buffers.store)} {}
+
+Result<void, SessionError> Session::start_connect(Millis now) {
+  if (state_ != SessionState::Disconnected) return SessionError::Busy;
+  state_ = SessionState::Connecting;
+  rx_begin_ = rx_end_ = 0;
+  pending_ack_count_ = 0;
+  connect_pending_ = true;
+  ping_pending_ = ping_outstanding_ = disconnect_pending_ = false;
+  connect_deadline_ = now + config_.connect_timeout_ms;
+  last_tx_ = last_rx_ = now;
+  return {};
+}
+
+void Session::connection_lost(Millis now) {
+  if (state_ == SessionState::Disconnected) return;
+  Event ev;
+  ev.kind = Event::Kind::Disconnected;
+  ev.reason = DisconnectReason::TransportClosed;
+  fail(ev, now);
+}
+
+void Session::disconnect(Millis /*now*/) {
+  if (state_ == SessionState::Connected || state_ == SessionState::Connecting) {
+    state_ = SessionState::Disconnecting;
+    disconnect_pending_ = true;
+    connect_pending_ = false;
+  }
+}
+
+void Session::fail(Event event, Millis /*now*/) {
+  state_ = SessionState::Disconnected;
+  rx_begin_ = rx_end_ = 0;
+  pending_ack_count_ = 0;
+  connect_pending_ = ping_pending_ = ping_outstanding_ = disconnect_pending_ = false;
+  connect_deadline_ = kNever;
+  push_event(event);
+}
+
+void Session::push_event(const Event& event) {
+  if (event_count_ == kMaxEvents) {
+    // Only Dropped events can pile up (publishing while nobody polls); keep the newest news.
+    event_head_ = (event_head_ + 1) % kMaxEvents;
+    --event_count_;
+  }
+  events_[(event_head_ + event_count_) % kMaxEvents] = event;
+  ++event_count_;
+}
+
+Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Millis now) {
+  if (state_ == SessionState::Disconnected && config_.max_queued == 0) {
+    return SessionError::NotConnected;
+  }
+  if (!codec::is_valid_topic_name(message.topic)) return SessionError::InvalidTopic;
+  codec::Publish packet = message;
+  packet.dup = false;
+  packet.packet_id = packet.qos == codec::QoS::AtMostOnce ? 0 : 1;  // real id set when sent
+  const std::size_t size = codec::encoded_size(packet);
+  if (size == 0) return SessionError::InvalidMessage;
+  auto appended = append_record(size, now);
+  if (!appended) return appended.error();
+  Record* record = *appended;
+  record->kind = codec::PacketType::Publish;
+  record->qos = packet.qos;
+  auto written = codec::encode(packet, {record->bytes(), size});
+  if (!written) {  // cannot happen after encoded_size() succeeded; keep the store consistent
+    record->state = RecordState::Done;
+    --live_count_;
+    pop_done_records();
+    return SessionError::InvalidMessage;
+  }
+  record->id_offset = packet.qos == codec::QoS::AtMostOnce
+                          ? 0
+                          : static_cast<std::uint32_t>(size - packet.payload.size() - 2);
+  ++stats_.published;
+  return Ticket{record->ticket, state_ == SessionState::Connected ? Accepted::Sending
+                                                                  : Accepted::Queued};
+}
+
+namespace {
+
+template <class Packet>
+Result<std::size_t, SessionError> encoded_request_size(const Packet& packet) {
+  const std::size_t size = codec::encoded_size(codec::Packet{packet});
+  if (size == 0) return SessionError::InvalidTopic;
+  return size;
+}
+
+}  // namespace
+
+Result<Ticket, SessionError> Session::subscribe(std::span<const codec::Subscription> filters,
+                                                Millis now) {
+  for (const auto& f : filters) {
+    if (!codec::is_valid_topic_filter(f.filter)) return SessionError::InvalidTopic;
+  }
+  const codec::Packet packet = codec::Subscribe{1, codec::FilterList{filters}};
+  return queue_request(packet, now);
+}
+
+Result<Ticket, SessionError> Session::unsubscribe(std::span<const std::string_view> filters,
+                                                  Millis now) {
+  // The codec's FilterList carries (filter, QoS) pairs; UNSUBSCRIBE ignores the QoS.
+  std::array<codec::Subscription, 16> items{};
+  if (filters.empty() || filters.size() > items.size()) return SessionError::InvalidMessage;
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    if (!codec::is_valid_topic_filter(filters[i])) return SessionError::InvalidTopic;
+    items[i].filter = filters[i];
+  }
+  const codec::Packet packet =
+      codec::Unsubscribe{1, codec::FilterList{std::span{items.data(), filters.size()}}};
+  return queue_request(packet, now);
+}
+
+Result<Ticket, SessionError> Session::queue_request(const codec::Packet& packet, Millis now) {
+  const std::size_t size = codec::encoded_size(packet);
+  if (size == 0) return SessionError::InvalidMessage;
+  auto appended = append_record(size, now);
+  if (!appended) return appended.error();
+  Record* record = *appended;
+  record->kind = codec::type_of(packet);
+  record->qos = codec::QoS::AtLeastOnce;
+  (void)codec::encode(packet, {record->bytes(), size});
+  auto header = codec::decode_fixed_header({record->bytes(), size});
+  record->id_offset = static_cast<std::uint32_t>(header->header_size);
+  return Ticket{record->ticket, state_ == SessionState::Connected ? Accepted::Sending
+                                                                  : Accepted::Queued};
+}
+
+SessionStats Session::stats() const {
+  SessionStats s = stats_;
+  s.queued = live_count_;
+  s.inflight = inflight_;
+  return s;
+}
+
+Millis Session::ping_timeout() const {
+  if (config_.ping_timeout_ms != 0) return config_.ping_timeout_ms;
+  return std::max<Millis>(Millis{config_.keep_alive_s} * 1000 / 2, 1000);
+}
+
+void Session::handle_timeout(Millis now) {
+  if (state_ == SessionState::Connecting && now >= connect_deadline_) {
+    Event ev;
+    ev.kind = Event::Kind::Disconnected;
+    ev.reason = DisconnectReason::ConnectTimeout;
+    fail(ev, now);
+    return;
+  }
+  if (state_ != SessionState::Connected || config_.keep_alive_s == 0) return;
+  if (ping_outstanding_) {
+    if (now >= std::max(ping_sent_at_, last_rx_) + ping_timeout()) {
+      Event ev;
+      ev.kind = Event::Kind::Disconnected;
+      ev.reason = DisconnectReason::KeepAliveTimeout;
+      fail(ev, now);
+    }
+    return;
+  }
+  // [MQTT-3.1.2-23]: something must be sent within the keep-alive. Pinging when nothing was
+  // received for that long too finds a dead link even while we keep publishing into it.
+  const Millis keep_alive = Millis{config_.keep_alive_s} * 1000;
+  if (now >= std::min(last_tx_, last_rx_) + keep_alive) {
+    ping_pending_ = true;
+    ping_outstanding_ = true;
+    ping_sent_at_ = now;
+  }
+}
+
+Millis Session::next_deadline(Millis now) const {
+  if (event_count_ > 0 || connect_pending_ || ping_pending_ || disconnect_pending_ ||
+      pending_ack_count_ > 0) {
+    return now;
+  }
+  if (state_ == SessionState::Disconnected) return kNever;
+  if (rx_end_ > rx_begin_) {
+    auto header = codec::decode_fixed_header(
+        buffers_.rx.subspan(rx_begin_, rx_end_ - rx_begin_), {buffers_.rx.size()});
+    const bool decodable = header ? header->packet_size() <= rx_end_ - rx_begin_
+                                  : header.error() != codec::DecodeError::Incomplete;
+    if (decodable) return now;  // a whole packet (or an error to report) is waiting
+  }
+  if (state_ == SessionState::Connecting) return connect_deadline_;
+  if (has_transmittable_record()) return now;
+  if (config_.keep_alive_s == 0) return kNever;
+  if (ping_outstanding_) return std::max(ping_sent_at_, last_rx_) + ping_timeout();
+  return std::min(last_tx_, last_rx_) + Millis{config_.keep_alive_s} * 1000;
+}
+
+}  // namespace mqtt_setup

@@ -1,0 +1,218 @@
+// Received bytes -> decoded packets -> protocol decisions and events.
+#include <algorithm>
+#include <cstring>
+
+#include "session/record.hpp"
+
+namespace mqtt_setup {
+
+std::span<std::uint8_t> Session::rx_space() {
+  // Views handed out by the previous poll_event() are dead from here on, so undecoded bytes
+  // may move to the front.
+  if (rx_begin_ > 0) {
+    std::memmove(buffers_.rx.data(), buffers_.rx.data() + rx_begin_, rx_end_ - rx_begin_);
+    rx_end_ -= rx_begin_;
+    rx_begin_ = 0;
+  }
+  return buffers_.rx.subspan(rx_end_);
+}
+
+void Session::rx_commit(std::size_t n, Millis now) {
+  rx_end_ = std::min(rx_end_ + n, buffers_.rx.size());
+  if (n > 0) last_rx_ = now;
+}
+
+std::size_t Session::handle_bytes(codec::Bytes data, Millis now) {
+  auto space = rx_space();
+  const std::size_t n = std::min(space.size(), data.size());
+  if (n > 0) std::memcpy(space.data(), data.data(), n);
+  rx_commit(n, now);
+  return n;
+}
+
+std::optional<Event> Session::poll_event(Millis now) {
+  if (event_count_ > 0) {
+    Event ev = events_[event_head_];
+    event_head_ = (event_head_ + 1) % kMaxEvents;
+    --event_count_;
+    return ev;
+  }
+  while (state_ != SessionState::Disconnected && rx_end_ > rx_begin_) {
+    // Answers to the broker wait in pending_acks_; stop reading until they are sent.
+    if (pending_ack_count_ == kMaxPendingAcks) return std::nullopt;
+    const codec::Bytes input = buffers_.rx.subspan(rx_begin_, rx_end_ - rx_begin_);
+    auto decoded = codec::decode(input, {buffers_.rx.size()});
+    if (!decoded) {
+      if (decoded.error() == codec::DecodeError::Incomplete) return std::nullopt;
+      Event ev;
+      ev.kind = Event::Kind::Disconnected;
+      if (decoded.error() == codec::DecodeError::PacketTooLarge) {
+        ev.reason = DisconnectReason::PacketTooLarge;
+      } else {
+        ev.reason = DisconnectReason::MalformedPacket;
+        ev.decode_error = decoded.error();
+      }
+      fail(ev, now);
+      break;
+    }
+    rx_begin_ += decoded->size;
+    if (trace_ != nullptr) trace_(trace_context_, false, decoded->packet);
+    std::optional<Event> out;
+    handle_packet(decoded->packet, now, out);
+    if (out) return out;
+  }
+  if (event_count_ > 0) return poll_event(now);
+  return std::nullopt;
+}
+
+void Session::handle_packet(const codec::Packet& packet, Millis now, std::optional<Event>& out) {
+  auto violation = [&](Violation v) {
+    Event ev;
+    ev.kind = Event::Kind::Disconnected;
+    ev.reason = DisconnectReason::ProtocolViolation;
+    ev.violation = v;
+    fail(ev, now);
+  };
+  const auto* connack = std::get_if<codec::Connack>(&packet);
+  if (state_ == SessionState::Connecting) {
+    // [MQTT-3.2.0-1]: the first packet from the server is CONNACK.
+    if (connack == nullptr) return violation(Violation::PacketBeforeConnack);
+    return handle_connack(*connack, now, out);
+  }
+  if (connack != nullptr) return violation(Violation::DuplicateConnack);
+  if (const auto* publish = std::get_if<codec::Publish>(&packet)) {
+    return handle_publish(*publish, out);
+  }
+  if (const auto* ack = std::get_if<codec::Ack>(&packet)) return handle_ack(*ack, out);
+  if (const auto* suback = std::get_if<codec::Suback>(&packet)) {
+    Record* r = find_inflight(suback->packet_id, codec::PacketType::Subscribe);
+    if (r == nullptr) {
+      ++stats_.unknown_acks;
+      return;
+    }
+    Event ev;
+    ev.kind = Event::Kind::Subscribed;
+    ev.ticket = r->ticket;
+    ev.return_codes = suback->return_codes;
+    complete(r);
+    out = ev;
+    return;
+  }
+  if (std::holds_alternative<codec::Pingresp>(packet)) {
+    ping_outstanding_ = false;
+    return;
+  }
+  // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT: a server never sends these (3.1.1).
+  violation(Violation::UnexpectedPacketType);
+}
+
+void Session::handle_connack(const codec::Connack& connack, Millis now,
+                             std::optional<Event>& out) {
+  if (connack.return_code != codec::ConnectReturnCode::Accepted) {
+    Event ev;
+    ev.kind = Event::Kind::Disconnected;
+    ev.reason = DisconnectReason::Refused;
+    ev.refused = connack.return_code;
+    fail(ev, now);
+    return;
+  }
+  state_ = SessionState::Connected;
+  connect_deadline_ = kNever;
+  ++stats_.connects;
+  // [MQTT-3.2.2-2]: session present is 0 on a clean session; a persistent one may be gone too.
+  const bool session_present = connack.session_present && !config_.clean_session;
+  if (!session_present) incoming_qos2_count_ = 0;
+  prepare_resend(session_present);
+  Event ev;
+  ev.kind = Event::Kind::Connected;
+  ev.session_present = session_present;
+  out = ev;
+}
+
+void Session::prepare_resend(bool session_present) {
+  // [MQTT-4.4.0-1]: with the session kept, unacknowledged PUBLISH and PUBREL go again with their
+  // original identifiers. Without it the broker forgot them, so messages whose PUBREC we had
+  // are sent again as PUBLISH: at least once rather than lost.
+  for (std::size_t off = store_head_; off < store_tail_; off = next_offset(off)) {
+    Record* r = record_at(off);
+    if (r->state == RecordState::Queued) break;
+    if (r->state == RecordState::Released && !session_present) r->state = RecordState::InFlight;
+  }
+  store_cursor_ = store_head_;
+}
+
+void Session::handle_publish(const codec::Publish& publish, std::optional<Event>& out) {
+  if (publish.qos == codec::QoS::AtLeastOnce) {
+    queue_ack(codec::PacketType::Puback, publish.packet_id);
+  } else if (publish.qos == codec::QoS::ExactlyOnce) {
+    // Deliver on the first PUBLISH and remember the identifier until PUBREL, so a resent
+    // PUBLISH (DUP) is acknowledged again but not delivered twice ([MQTT-4.3.3-2], method B).
+    const auto* begin = incoming_qos2_.data();
+    const auto* end = begin + incoming_qos2_count_;
+    const bool seen = std::find(begin, end, publish.packet_id) != end;
+    queue_ack(codec::PacketType::Pubrec, publish.packet_id);
+    if (seen) return;
+    if (incoming_qos2_count_ == kMaxIncomingQoS2) {
+      Event ev;
+      ev.kind = Event::Kind::Disconnected;
+      ev.reason = DisconnectReason::ProtocolViolation;
+      ev.violation = Violation::TooManyIncomingQoS2;
+      fail(ev, last_rx_);
+      return;
+    }
+    incoming_qos2_[incoming_qos2_count_++] = publish.packet_id;
+  }
+  ++stats_.received;
+  Event ev;
+  ev.kind = Event::Kind::Message;
+  ev.message = publish;
+  out = ev;
+}
+
+void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
+  using codec::PacketType;
+  if (ack.type == PacketType::Pubrel) {
+    auto* begin = incoming_qos2_.data();
+    auto* end = begin + incoming_qos2_count_;
+    auto* it = std::find(begin, end, ack.packet_id);
+    if (it != end) {
+      *it = *(end - 1);
+      --incoming_qos2_count_;
+    }
+    // [MQTT-4.3.3-2]: answer PUBCOMP even for an identifier we no longer know.
+    queue_ack(PacketType::Pubcomp, ack.packet_id);
+    return;
+  }
+  const PacketType kind =
+      ack.type == PacketType::Unsuback ? PacketType::Unsubscribe : PacketType::Publish;
+  Record* r = find_inflight(ack.packet_id, kind);
+  const bool expected =
+      r != nullptr &&
+      ((ack.type == PacketType::Puback && r->qos == codec::QoS::AtLeastOnce) ||
+       (ack.type == PacketType::Pubrec && r->qos == codec::QoS::ExactlyOnce) ||
+       (ack.type == PacketType::Pubcomp && r->state == RecordState::Released) ||
+       ack.type == PacketType::Unsuback);
+  if (!expected) {
+    ++stats_.unknown_acks;  // tolerated: a late duplicate after a resend is legal
+    return;
+  }
+  if (ack.type == PacketType::Pubrec) {
+    r->state = RecordState::Released;
+    queue_ack(PacketType::Pubrel, ack.packet_id);
+    return;
+  }
+  Event ev;
+  ev.kind = ack.type == PacketType::Unsuback ? Event::Kind::Unsubscribed : Event::Kind::Delivered;
+  ev.ticket = r->ticket;
+  if (ev.kind == Event::Kind::Delivered) ++stats_.delivered;
+  complete(r);
+  out = ev;
+}
+
+bool Session::queue_ack(codec::PacketType type, std::uint16_t packet_id) {
+  if (pending_ack_count_ == kMaxPendingAcks) return false;
+  pending_acks_[pending_ack_count_++] = PendingAck{type, packet_id};
+  return true;
+}
+
+}  // namespace mqtt_setup

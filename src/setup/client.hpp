@@ -1,0 +1,93 @@
+// MQTTSetup's insides: the session, the transport, the reconnect schedule and the handlers.
+// Private to the setup layer.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mqtt_setup/mqtt_setup.hpp"
+#include "mqtt_setup/transport.hpp"
+#include "setup/waker.hpp"
+
+namespace mqtt_setup {
+
+struct MQTTSetup::Impl {
+  Impl(std::string_view server, std::uint16_t port, std::optional<std::string> username,
+       std::optional<std::string> password, Options options);
+
+  // --- fixed at construction ---
+  Options options;
+  std::vector<ServerAddress> servers;
+  std::string client_id;
+  std::string topic_prefix;  // "devices/{client_id}/"
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  std::string will_topic;
+  std::vector<std::uint8_t> rx, store, tx;
+  std::string topic_buffer;  // publish() builds topics here, capacity reserved up front
+  std::unique_ptr<Session> session;
+  std::unique_ptr<Transport> transport;
+  Waker waker;
+
+  // --- shared between threads, guarded by mutex ---
+  mutable std::mutex mutex;
+  std::condition_variable changed;  // connected / delivered / stopped
+  bool started = false;             // setup_connection() ran
+  bool stopping = false;            // disconnect() called
+  bool transport_open = false;
+  std::size_t server_index = 0;
+  std::uint32_t failed_rounds = 0;  // rounds of the server list that failed in a row
+  std::uint32_t setup_attempts = 0;
+  Millis next_attempt_at = 0;
+  Millis connected_at = 0;
+  bool was_connected = false;         // the current transport reached CONNACK
+  std::string commands_topic_prefix;  // "devices/{client_id}/commands/"
+  bool fatal = false;                 // the last failure will not go away by retrying
+  bool started_background = false;    // setup_connection() finished its own attempts
+  std::optional<TransportError> last_transport_error;  // detail for the next Disconnected
+  ClientStats counters;
+  std::string current_server;       // "host:port"
+
+  struct Subscription {
+    std::string filter;
+    QoS qos;
+    bool sent = false;  // SUBSCRIBE queued in the current broker session
+  };
+  std::vector<Subscription> subscriptions;
+  std::vector<std::pair<std::string, CommandHandler>> commands;
+  bool commands_subscribed = false;
+  MessageHandler message_handler;
+  std::function<void(const ClientEvent&)> event_handler;
+
+  std::thread thread;
+  bool thread_running() const { return thread.joinable(); }
+  bool invalid_server = false;  // the server list did not parse
+
+  // --- connection.cpp: run by one thread at a time (the background thread or poll()'s caller)
+  /// One step: reconnect if due, wait up to max_wait_ms for bytes or a deadline, act.
+  void run_once(std::unique_lock<std::mutex>& lock, std::uint32_t max_wait_ms);
+  void attempt_connect(std::unique_lock<std::mutex>& lock);
+  void connection_failed(std::unique_lock<std::mutex>& lock, const Error& error);
+  void connection_lost(std::unique_lock<std::mutex>& lock, const Error& error);
+  void transmit(std::unique_lock<std::mutex>& lock);
+  void close_transport();
+  void background_loop();
+
+  // --- dispatch.cpp
+  void drain_events(std::unique_lock<std::mutex>& lock);
+  void handle_event(std::unique_lock<std::mutex>& lock, const Event& event);
+  void dispatch_message(std::unique_lock<std::mutex>& lock, const Message& message);
+  void emit(std::unique_lock<std::mutex>& lock, const ClientEvent& event);
+  void resubscribe(bool session_present);
+  void subscribe_locked(std::string_view filter, QoS qos);
+  void log(LogLevel level, std::string_view text) const;
+
+  Result<Ticket, Error> publish_locked(std::unique_lock<std::mutex>& lock, std::string_view topic,
+                                       codec::Bytes payload, QoS qos, bool retain);
+};
+
+}  // namespace mqtt_setup

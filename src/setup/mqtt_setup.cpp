@@ -1,0 +1,234 @@
+// MQTTSetup's public members: construction (every allocation happens here or in
+// setup_connection()), publishing, subscribing, and the two ways to run the connection.
+#include "mqtt_setup/mqtt_setup.hpp"
+
+#include <chrono>
+
+#include "mqtt_setup/platform.hpp"
+#include "setup/client.hpp"
+#include "setup/packet_log.hpp"
+#include "setup/transport_factory.hpp"
+
+namespace mqtt_setup {
+
+MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
+                      std::optional<std::string> user, std::optional<std::string> pass,
+                      Options opts)
+    : options(std::move(opts)), username(std::move(user)), password(std::move(pass)) {
+  servers = parse_server_list(server, port != 0 ? port : options.default_port());
+  for (auto extra : options.servers) {
+    if (extra.port == 0) extra.port = options.default_port();
+    servers.push_back(std::move(extra));
+  }
+  client_id = !options.client_id.empty()
+                  ? options.client_id
+                  : platform::default_client_id(options.client_id_prefix.empty()
+                                                    ? platform::client_id_prefix()
+                                                    : std::string_view{options.client_id_prefix});
+  topic_prefix = options.topic_root + "/" + client_id + "/";
+  commands_topic_prefix = topic_prefix + "commands/";
+  if (options.will) will_topic = topic_prefix + options.will->topic_suffix;
+
+  rx.resize(options.rx_buffer_size);
+  tx.resize(options.tx_buffer_size);
+  store.resize(options.queue_bytes);
+  topic_buffer.reserve(topic_prefix.size() + options.tx_buffer_size);
+
+  SessionConfig config;
+  config.client_id = client_id;
+  if (username) config.username = *username;
+  if (password) config.password = codec::as_bytes(*password);
+  if (options.will) {
+    config.will = codec::Will{will_topic, codec::as_bytes(options.will->message),
+                              options.will->qos, options.will->retain};
+  }
+  config.keep_alive_s = options.keep_alive_s;
+  config.clean_session = options.clean_session;
+  config.max_inflight = options.max_inflight;
+  config.max_queued = options.queue_messages;
+  config.overflow = options.overflow;
+  config.connect_timeout_ms = options.connect_timeout_ms;
+  config.max_packet_size = options.tx_buffer_size;
+  session = std::make_unique<Session>(config, SessionBuffers{rx, store});
+  if (options.log_level >= LogLevel::Debug) {
+    session->set_trace(&log_packet, this);
+  }
+  transport = make_transport(options.tls);
+}
+
+MQTTSetup::MQTTSetup(std::string_view server, std::uint16_t port,
+                     std::optional<std::string> username, std::optional<std::string> password,
+                     Options options)
+    : impl_(std::make_unique<Impl>(server, port, std::move(username), std::move(password),
+                                   std::move(options))) {}
+
+MQTTSetup::~MQTTSetup() { disconnect(); }
+
+Sender MQTTSetup::setup_connection() {
+  Impl& m = *impl_;
+  std::unique_lock lock(m.mutex);
+  if (m.started) return Sender{this};
+  m.started = true;
+  if (m.servers.empty()) {
+    Error e;
+    e.kind = Error::Kind::InvalidArgument;
+    e.session = SessionError::InvalidTopic;
+    m.counters.last_error = e;
+    m.invalid_server = true;
+    m.log(LogLevel::Error, "no valid broker address: use HOST[:PORT][,HOST[:PORT]...]");
+    return Sender{this};
+  }
+  // The seed's contract: Options::attempts tries, backoff between them, then return.
+  while (!m.stopping && !m.session->connected()) {
+    const bool attempt_running = m.session->state() != SessionState::Disconnected;
+    if (!attempt_running && (m.setup_attempts >= m.options.attempts || m.fatal)) break;
+    m.run_once(lock, 100);
+  }
+  m.started_background = true;
+  if (m.options.background && !m.stopping) {
+    m.thread = std::thread([&m] { m.background_loop(); });
+  }
+  return Sender{this};
+}
+
+void MQTTSetup::disconnect() {
+  Impl& m = *impl_;
+  std::unique_lock lock(m.mutex);
+  if (m.stopping) return;
+  if (m.session->connected()) {
+    m.session->disconnect(platform::now_ms());
+    m.transmit(lock);
+  }
+  m.stopping = true;
+  m.close_transport();
+  m.transport->close();  // also interrupts a connect() in progress on the other thread
+  m.waker.wake();
+  m.changed.notify_all();
+  lock.unlock();
+  if (m.thread.joinable()) m.thread.join();
+}
+
+bool MQTTSetup::is_connected() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->session->connected();
+}
+
+const std::string& MQTTSetup::client_id() const { return impl_->client_id; }
+
+std::string MQTTSetup::topic(std::string_view suffix) const {
+  return impl_->topic_prefix + std::string(suffix);
+}
+
+Result<Ticket, Error> MQTTSetup::Impl::publish_locked(std::unique_lock<std::mutex>& lock,
+                                                      std::string_view topic,
+                                                      codec::Bytes payload, QoS qos,
+                                                      bool retain) {
+  if (stopping) return Error::from_session(SessionError::NotConnected);
+  const codec::Publish message{topic, payload, qos, retain, false, 0};
+  auto ticket = session->publish(message, platform::now_ms());
+  if (!ticket) return Error::from_session(ticket.error());
+  if (session->connected()) transmit(lock);
+  return *ticket;
+}
+
+Result<Ticket, Error> MQTTSetup::publish(std::string_view topic_suffix, codec::Bytes payload,
+                                         QoS qos, bool retain) {
+  Impl& m = *impl_;
+  std::unique_lock lock(m.mutex);
+  if (topic_suffix.empty() || topic_suffix.size() > m.topic_buffer.capacity() - m.topic_prefix.size()) {
+    return Error::from_session(SessionError::InvalidTopic);
+  }
+  // Built in a buffer reserved at construction: a publish allocates nothing.
+  m.topic_buffer.assign(m.topic_prefix);
+  m.topic_buffer.append(topic_suffix);
+  return m.publish_locked(lock, m.topic_buffer, payload, qos, retain);
+}
+
+Result<Ticket, Error> MQTTSetup::publish_to_topic(std::string_view topic, codec::Bytes payload,
+                                                  QoS qos, bool retain) {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->publish_locked(lock, topic, payload, qos, retain);
+}
+
+bool MQTTSetup::flush(std::uint32_t timeout_ms) {
+  Impl& m = *impl_;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::unique_lock lock(m.mutex);
+  while (m.session->stats().queued > 0) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline || m.stopping) return false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    if (m.thread_running()) {
+      m.changed.wait_for(lock, std::min(left, std::chrono::milliseconds(100)));
+    } else {
+      m.run_once(lock, static_cast<std::uint32_t>(left.count()) + 1);
+    }
+  }
+  return true;
+}
+
+bool MQTTSetup::subscribe(std::string_view filter, QoS qos) {
+  if (!codec::is_valid_topic_filter(filter)) return false;
+  std::unique_lock lock(impl_->mutex);
+  impl_->subscribe_locked(filter, qos);
+  if (impl_->session->connected()) impl_->transmit(lock);
+  return true;
+}
+
+void MQTTSetup::on_message(MessageHandler handler) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->message_handler = std::move(handler);
+}
+
+void MQTTSetup::on_command(std::string_view name, CommandHandler handler) {
+  Impl& m = *impl_;
+  std::unique_lock lock(m.mutex);
+  m.commands.emplace_back(std::string(name), std::move(handler));
+  if (!m.commands_subscribed) {
+    m.commands_subscribed = true;
+    m.subscribe_locked(m.commands_topic_prefix + "#", QoS::AtLeastOnce);
+    if (m.session->connected()) m.transmit(lock);
+  }
+}
+
+void MQTTSetup::on_event(std::function<void(const ClientEvent&)> handler) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->event_handler = std::move(handler);
+}
+
+void MQTTSetup::poll(std::uint32_t max_wait_ms) {
+  Impl& m = *impl_;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
+  std::unique_lock lock(m.mutex);
+  while (!m.stopping) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    if (m.thread_running() || !m.started) {
+      m.changed.wait_for(lock, left);
+    } else {
+      m.run_once(lock, static_cast<std::uint32_t>(left.count()) + 1);
+    }
+  }
+}
+
+ClientStats MQTTSetup::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  ClientStats s = impl_->counters;
+  s.session = impl_->session->stats();
+  return s;
+}
+
+Error MQTTSetup::last_error() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->counters.last_error;
+}
+
+bool Sender::operator()(std::string_view topic_suffix, std::string_view message) const {
+  if (owner_ == nullptr) return false;
+  const Options& o = owner_->impl_->options;
+  auto ticket = owner_->publish(topic_suffix, codec::as_bytes(message), o.qos, o.retain);
+  return ticket.ok() && ticket->accepted == Accepted::Sending;
+}
+
+}  // namespace mqtt_setup

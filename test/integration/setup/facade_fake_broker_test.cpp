@@ -1,0 +1,169 @@
+// The facade against a scripted broker: exact bytes, dead links, resends, hostile packets.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "mqtt_setup/mqtt_setup.hpp"
+#include "support/fake_broker.hpp"
+
+namespace mqtt_setup {
+namespace {
+
+using namespace std::chrono_literals;
+
+Options fast(std::string client_id) {
+  Options o;
+  o.client_id = std::move(client_id);
+  o.retry.first_ms = 50;
+  o.retry.max_ms = 200;
+  o.log = [](LogLevel, std::string_view) {};
+  return o;
+}
+
+std::string at(const test::FakeBroker& b) { return "127.0.0.1:" + std::to_string(b.port()); }
+
+TEST(FacadeFakeBroker, DeadLinkIsDetectedAndReplaced) {
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  std::chrono::steady_clock::time_point second_connect;
+  broker.run([&](test::FakeBroker& b) {
+    auto first = b.accept();
+    ASSERT_TRUE(first);
+    ASSERT_TRUE(first->read_until(test::kConnect));
+    first->send(test::connack(false, 0));
+    first->hold(10s);  // answers nothing, not even PINGRESP
+    auto second = b.accept(10s);
+    ASSERT_TRUE(second);
+    second_connect = std::chrono::steady_clock::now();
+    ASSERT_TRUE(second->read_until(test::kConnect));
+    second->send(test::connack(false, 0));
+    second->hold(1s);
+  });
+  Options o = fast("esp32_deadlink");
+  o.keep_alive_s = 2;
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, o};
+  const auto start = std::chrono::steady_clock::now();
+  mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  ASSERT_TRUE(broker.wait(15s));
+  const auto detection = second_connect - start;
+  EXPECT_GE(detection, 2s);
+  EXPECT_LE(detection, 3s + 500ms);  // 1.5 x keep-alive + backoff + slack
+  bool pinged = false;
+  for (const auto& p : broker.received()) pinged = pinged || p.type() == test::kPingreq;
+  EXPECT_TRUE(pinged);
+}
+
+TEST(FacadeFakeBroker, UnacknowledgedMessageIsResentWithDupAfterReconnect) {
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  broker.run([](test::FakeBroker& b) {
+    auto first = b.accept();
+    ASSERT_TRUE(first);
+    ASSERT_TRUE(first->read_until(test::kConnect));
+    first->send(test::connack(false, 0));
+    auto publish = first->read_until(test::kPublish);
+    ASSERT_TRUE(publish);
+    EXPECT_EQ(publish->flags() & 0x08, 0);
+    first->reset();  // the link dies before PUBACK
+    auto second = b.accept();
+    ASSERT_TRUE(second);
+    ASSERT_TRUE(second->read_until(test::kConnect));
+    second->send(test::connack(true, 0));
+    auto again = second->read_until(test::kPublish);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->flags() & 0x08, 0x08);  // DUP [MQTT-3.3.1-1]
+    EXPECT_EQ(again->packet_id(), publish->packet_id());
+    EXPECT_EQ(again->topic(), "devices/esp32_resend/sensors/temperature");
+    second->send(test::puback(*again->packet_id()));
+    second->hold(2s);
+  });
+  Options o = fast("esp32_resend");
+  o.clean_session = false;
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, o};
+  auto sender = mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  EXPECT_TRUE(sender("sensors/temperature", 23.5));
+  EXPECT_TRUE(mqtt.flush(5000));
+  EXPECT_EQ(mqtt.stats().session.resent, 1u);
+  mqtt.disconnect();
+  EXPECT_TRUE(broker.wait(5s));
+}
+
+TEST(FacadeFakeBroker, MalformedConnackIsAProtocolError) {
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  broker.run([](test::FakeBroker& b) {
+    for (int i = 0; i < 3; ++i) {
+      auto c = b.accept(3s);
+      if (!c) return;
+      c->read_until(test::kConnect);
+      c->send({0x20, 0x02, 0x02, 0x00});  // reserved acknowledge flag bit set [MQTT-3.2.2.1]
+      c->hold(500ms);
+    }
+  });
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, fast("esp32_malformed")};
+  auto sender = mqtt.setup_connection();
+  EXPECT_FALSE(sender("a", 1));
+  EXPECT_FALSE(mqtt.is_connected());
+  EXPECT_EQ(mqtt.last_error().kind, Error::Kind::Protocol);
+  EXPECT_NE(mqtt.last_error().message().find("malformed"), std::string::npos);
+  mqtt.disconnect();
+}
+
+TEST(FacadeFakeBroker, GarbageAfterConnectDropsTheConnectionAndReconnects) {
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  broker.run([](test::FakeBroker& b) {
+    auto first = b.accept();
+    ASSERT_TRUE(first);
+    first->read_until(test::kConnect);
+    first->send(test::connack(false, 0));
+    first->send({0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F});  // 5-byte remaining length
+    first->hold(2s);
+    auto second = b.accept(5s);
+    ASSERT_TRUE(second);
+    second->read_until(test::kConnect);
+    second->send(test::connack(false, 0));
+    second->hold(1s);
+  });
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, fast("esp32_garbage")};
+  mqtt.setup_connection();
+  EXPECT_TRUE(broker.wait(10s));
+  EXPECT_EQ(broker.connections(), 2);
+  EXPECT_GE(mqtt.stats().disconnects, 1u);
+}
+
+TEST(FacadeFakeBroker, PollModeKeepsTheConnectionAlive) {
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  broker.run([](test::FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_until(test::kConnect);
+    c->send(test::connack(false, 0));
+    for (int i = 0; i < 2; ++i) {
+      auto ping = c->read_until(test::kPingreq, 3s);
+      ASSERT_TRUE(ping);
+      c->send(test::pingresp());
+    }
+    c->hold(5s);  // until the client leaves
+  });
+  Options o = fast("esp32_pollping");
+  o.background = false;
+  o.keep_alive_s = 1;
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, o};
+  mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  mqtt.poll(2500);
+  EXPECT_TRUE(mqtt.is_connected());
+  mqtt.disconnect();
+  EXPECT_TRUE(broker.wait(2s));
+  int pings = 0;
+  for (const auto& p : broker.received()) pings += p.type() == test::kPingreq ? 1 : 0;
+  EXPECT_GE(pings, 2);
+}
+
+}  // namespace
+}  // namespace mqtt_setup

@@ -1,0 +1,133 @@
+// Drives a Session the way a driver would, with a simulated clock and a simulated broker that
+// is just bytes: the test encodes what the broker says and decodes what the client sent.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mqtt_setup/codec.hpp"
+#include "mqtt_setup/session.hpp"
+
+namespace mqtt_setup::testing {
+
+struct SentPacket {
+  codec::PacketType type;
+  std::vector<std::uint8_t> bytes;
+  codec::Publish publish() const {
+    auto d = codec::decode(bytes);
+    EXPECT_TRUE(d.ok());
+    return std::get<codec::Publish>(d->packet);
+  }
+  codec::Ack ack() const {
+    auto d = codec::decode(bytes);
+    EXPECT_TRUE(d.ok());
+    return std::get<codec::Ack>(d->packet);
+  }
+  std::string topic() const { return std::string(publish().topic); }
+};
+
+class SessionHarness {
+ public:
+  explicit SessionHarness(SessionConfig config = default_config(), std::size_t store = 64 * 1024,
+                          std::size_t rx = 4096)
+      : rx_(rx), store_(store), tx_(8192), session_(config, {rx_, store_}) {}
+
+  static SessionConfig default_config() {
+    SessionConfig c;
+    c.client_id = "esp32_0011223344";
+    c.keep_alive_s = 10;
+    return c;
+  }
+
+  Session& session() { return session_; }
+  Millis now() const { return now_; }
+  void advance(Millis ms) {
+    now_ += ms;
+    session_.handle_timeout(now_);
+  }
+  /// Advances to the session's own next deadline (if within `limit` ms) and handles it.
+  bool run_until_deadline(Millis limit) {
+    Millis d = session_.next_deadline(now_);
+    if (d == kNever || d > now_ + limit) return false;
+    if (d > now_) now_ = d;
+    session_.handle_timeout(now_);
+    return true;
+  }
+
+  /// Everything the client wants to send now, split into packets.
+  std::vector<SentPacket> transmit() {
+    std::vector<SentPacket> packets;
+    while (auto out = session_.poll_transmit(tx_, now_)) {
+      codec::Bytes rest = *out;
+      while (!rest.empty()) {
+        auto d = codec::decode(rest);
+        EXPECT_TRUE(d.ok()) << "client sent undecodable bytes";
+        if (!d) return packets;
+        packets.push_back({codec::type_of(d->packet),
+                           std::vector<std::uint8_t>(rest.begin(), rest.begin() + d->size)});
+        rest = rest.subspan(d->size);
+      }
+    }
+    return packets;
+  }
+
+  /// Broker -> client.
+  void receive(const codec::Packet& packet) {
+    std::vector<std::uint8_t> bytes(codec::encoded_size(packet));
+    ASSERT_FALSE(bytes.empty());
+    ASSERT_TRUE(codec::encode(packet, bytes).ok());
+    receive_bytes(bytes);
+  }
+  void receive_bytes(const std::vector<std::uint8_t>& bytes) {
+    EXPECT_EQ(session_.handle_bytes(bytes, now_), bytes.size());
+  }
+
+  std::vector<Event> events() {
+    std::vector<Event> out;
+    while (auto ev = session_.poll_event(now_)) out.push_back(*ev);
+    return out;
+  }
+
+  /// CONNECT out, CONNACK in, Connected event consumed.
+  void connect(bool session_present = false) {
+    ASSERT_TRUE(session_.start_connect(now_).ok());
+    auto sent = transmit();
+    ASSERT_EQ(sent.size(), 1u);
+    ASSERT_EQ(sent[0].type, codec::PacketType::Connect);
+    receive(codec::Connack{session_present, codec::ConnectReturnCode::Accepted});
+    auto evs = events();
+    ASSERT_EQ(evs.size(), 1u);
+    ASSERT_EQ(evs[0].kind, Event::Kind::Connected);
+  }
+
+  Ticket publish(std::string_view topic, std::string_view payload, codec::QoS qos) {
+    codec::Publish p;
+    p.topic = topic;
+    p.payload = codec::as_bytes(payload);
+    p.qos = qos;
+    auto t = session_.publish(p, now_);
+    EXPECT_TRUE(t.ok());
+    return t.ok() ? *t : Ticket{};
+  }
+
+ private:
+  std::vector<std::uint8_t> rx_;
+  std::vector<std::uint8_t> store_;
+  std::vector<std::uint8_t> tx_;
+  Millis now_ = 1'000'000;
+  Session session_;
+};
+
+inline std::vector<Event> of_kind(const std::vector<Event>& events, Event::Kind kind) {
+  std::vector<Event> out;
+  for (const auto& e : events) {
+    if (e.kind == kind) out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace mqtt_setup::testing
