@@ -50,7 +50,8 @@ struct MQTTSetup::Impl {
   bool started_background = false;    // setup_connection() finished its own attempts
   std::optional<TransportError> last_transport_error;  // detail for the next Disconnected
   ClientStats counters;
-  std::string current_server;       // "host:port"
+  std::vector<std::string> server_labels;  // "host:port" per server, made once
+  std::string_view current_server;          // one of server_labels
 
   struct Subscription {
     std::string filter;
@@ -58,10 +59,12 @@ struct MQTTSetup::Impl {
     bool sent = false;  // SUBSCRIBE queued in the current broker session
   };
   std::vector<Subscription> subscriptions;
-  std::vector<std::pair<std::string, CommandHandler>> commands;
+  // Handlers are shared, so dispatch can hold one while unlocked without copying (and
+  // allocating) a std::function.
+  std::vector<std::pair<std::string, std::shared_ptr<const CommandHandler>>> commands;
   bool commands_subscribed = false;
-  MessageHandler message_handler;
-  std::function<void(const ClientEvent&)> event_handler;
+  std::shared_ptr<const MessageHandler> message_handler;
+  std::shared_ptr<const std::function<void(const ClientEvent&)>> event_handler;
 
   std::thread thread;
   bool thread_running() const { return thread.joinable(); }
@@ -85,6 +88,9 @@ struct MQTTSetup::Impl {
   void resubscribe(bool session_present);
   void subscribe_locked(std::string_view filter, QoS qos);
   void log(LogLevel level, std::string_view text) const;
+  /// Whether `level` is logged: check before building a message, so that a quiet client
+  /// allocates nothing on reconnects.
+  bool logs(LogLevel level) const { return level <= options.log_level; }
 
   Result<Ticket, Error> publish_locked(std::unique_lock<std::mutex>& lock, std::string_view topic,
                                        codec::Bytes payload, QoS qos, bool retain);

@@ -85,14 +85,14 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
 void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock) {
   if (servers.empty()) return;
   const ServerAddress server = servers[server_index % servers.size()];
-  current_server = server.host + ":" + std::to_string(server.port);
+  current_server = server_labels[server_index % servers.size()];
   ++counters.connect_attempts;
   if (!started_background) ++setup_attempts;
   ClientEvent ev;
   ev.kind = ClientEvent::Kind::Connecting;
   ev.server = current_server;
   emit(lock, ev);
-  log(LogLevel::Debug, "connecting to " + current_server);
+  if (logs(LogLevel::Debug)) log(LogLevel::Debug, "connecting to " + std::string(current_server));
   if (options.tls.enabled && options.tls.insecure) {
     log(LogLevel::Warning,
         "TLS certificate verification is OFF (insecure): anyone on the path can impersonate "
@@ -140,9 +140,11 @@ void MQTTSetup::Impl::connection_failed(std::unique_lock<std::mutex>& lock, cons
   ev.server = current_server;
   ev.error = error;
   ev.retry_in_ms = delay;
-  const std::string text = "connect to " + current_server + " failed: " + error.message();
   emit(lock, ev);
-  log(LogLevel::Warning, text);
+  if (logs(LogLevel::Warning)) {
+    log(LogLevel::Warning,
+        "connect to " + std::string(current_server) + " failed: " + error.message());
+  }
   changed.notify_all();
 }
 
@@ -164,7 +166,10 @@ void MQTTSetup::Impl::connection_lost(std::unique_lock<std::mutex>& lock, const 
   }
   ev.retry_in_ms = static_cast<std::uint32_t>(next_attempt_at - now);
   emit(lock, ev);
-  log(LogLevel::Warning, "connection to " + current_server + " lost: " + error.message());
+  if (logs(LogLevel::Warning)) {
+    log(LogLevel::Warning,
+        "connection to " + std::string(current_server) + " lost: " + error.message());
+  }
   changed.notify_all();
 }
 

@@ -24,7 +24,9 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
       ev.kind = ClientEvent::Kind::Connected;
       ev.server = current_server;
       ev.session_present = event.session_present;
-      log(LogLevel::Info, "connected to " + current_server + " as " + client_id);
+      if (logs(LogLevel::Info)) {
+        log(LogLevel::Info, "connected to " + std::string(current_server) + " as " + client_id);
+      }
       changed.notify_all();
       emit(lock, ev);
       break;
@@ -87,27 +89,26 @@ void MQTTSetup::Impl::dispatch_message(std::unique_lock<std::mutex>& lock,
   const std::string_view commands_prefix = commands_topic_prefix;
   if (message.topic.substr(0, commands_prefix.size()) == commands_prefix) {
     const std::string_view name = message.topic.substr(commands_prefix.size());
-    const CommandHandler* handler = nullptr;
+    std::shared_ptr<const CommandHandler> handler;
     for (const auto& [command, h] : commands) {
-      if (command == name) handler = &h;
+      if (command == name) handler = h;
     }
-    if (handler == nullptr) {
+    if (!handler) {
       for (const auto& [command, h] : commands) {
-        if (command == "#") handler = &h;
+        if (command == "#") handler = h;
       }
     }
-    if (handler != nullptr) {
-      CommandHandler call = *handler;  // the list may change while unlocked
+    if (handler) {
       lock.unlock();
-      call(name, message);
+      (*handler)(name, message);
       lock.lock();
       return;
     }
   }
   if (message_handler) {
-    MessageHandler call = message_handler;
+    auto call = message_handler;
     lock.unlock();
-    call(message);
+    (*call)(message);
     lock.lock();
   }
 }
@@ -116,7 +117,7 @@ void MQTTSetup::Impl::emit(std::unique_lock<std::mutex>& lock, const ClientEvent
   if (!event_handler) return;
   auto call = event_handler;
   lock.unlock();
-  call(event);
+  (*call)(event);
   lock.lock();
 }
 

@@ -20,6 +20,10 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
     if (extra.port == 0) extra.port = options.default_port();
     servers.push_back(std::move(extra));
   }
+  for (const auto& s : servers) {
+    const bool ipv6 = s.host.find(':') != std::string::npos;
+    server_labels.push_back((ipv6 ? "[" + s.host + "]" : s.host) + ":" + std::to_string(s.port));
+  }
   client_id = !options.client_id.empty()
                   ? options.client_id
                   : platform::default_client_id(options.client_id_prefix.empty()
@@ -177,13 +181,15 @@ bool MQTTSetup::subscribe(std::string_view filter, QoS qos) {
 
 void MQTTSetup::on_message(MessageHandler handler) {
   std::lock_guard lock(impl_->mutex);
-  impl_->message_handler = std::move(handler);
+  impl_->message_handler =
+      handler ? std::make_shared<const MessageHandler>(std::move(handler)) : nullptr;
 }
 
 void MQTTSetup::on_command(std::string_view name, CommandHandler handler) {
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
-  m.commands.emplace_back(std::string(name), std::move(handler));
+  m.commands.emplace_back(std::string(name),
+                          std::make_shared<const CommandHandler>(std::move(handler)));
   if (!m.commands_subscribed) {
     m.commands_subscribed = true;
     m.subscribe_locked(m.commands_topic_prefix + "#", QoS::AtLeastOnce);
@@ -193,7 +199,8 @@ void MQTTSetup::on_command(std::string_view name, CommandHandler handler) {
 
 void MQTTSetup::on_event(std::function<void(const ClientEvent&)> handler) {
   std::lock_guard lock(impl_->mutex);
-  impl_->event_handler = std::move(handler);
+  using Handler = std::function<void(const ClientEvent&)>;
+  impl_->event_handler = handler ? std::make_shared<const Handler>(std::move(handler)) : nullptr;
 }
 
 void MQTTSetup::poll(std::uint32_t max_wait_ms) {

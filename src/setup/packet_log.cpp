@@ -47,6 +47,7 @@ std::string describe_packet(const codec::Packet& packet) {
 
 void log_packet(void* context, bool outgoing, const codec::Packet& packet) {
   const auto* impl = static_cast<const MQTTSetup::Impl*>(context);
+  if (!impl->logs(LogLevel::Debug)) return;
   impl->log(LogLevel::Debug, (outgoing ? "sent " : "received ") + describe_packet(packet));
 }
 
