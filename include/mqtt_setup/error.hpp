@@ -22,6 +22,7 @@ struct Error {
     NotConnected,     // nothing sent: not connected and not queued
     QueueFull,        // the outbox refused the message
     Timeout,          // an operation's own time limit ran out
+    Storage,          // the queue file could not be opened or written: see `system_error`
   };
   Kind kind = Kind::None;
   TransportError transport = TransportError::Io;
@@ -30,6 +31,7 @@ struct Error {
   codec::DecodeError decode = codec::DecodeError::Incomplete;
   Violation violation = Violation::None;
   SessionError session = SessionError::InvalidTopic;
+  int system_error = 0;  // errno, for Storage
 
   explicit operator bool() const { return kind != Kind::None; }
   /// One line: what happened and what to do, e.g.

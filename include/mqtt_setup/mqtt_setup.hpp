@@ -137,6 +137,10 @@ class MQTTSetup {
   /// Publish with everything chosen; the topic is devices/{client_id}/{suffix}.
   Result<Ticket, Error> publish(std::string_view topic_suffix, codec::Bytes payload, QoS qos,
                                 bool retain = false);
+  /// The same with a time to live / latest-per-topic choice for this message (the two-argument
+  /// forms use Options::message_ttl_ms and Options::latest_per_topic).
+  Result<Ticket, Error> publish(std::string_view topic_suffix, codec::Bytes payload, QoS qos,
+                                bool retain, const PublishOptions& options);
   /// Publish to a topic outside the device's own prefix.
   Result<Ticket, Error> publish_to_topic(std::string_view topic, codec::Bytes payload, QoS qos,
                                          bool retain = false);

@@ -71,6 +71,15 @@ struct Options {
   std::uint32_t queue_messages = 1000;   // held while disconnected (in flight included)
   std::size_t queue_bytes = 64 * 1024;   // memory for them (allocated once)
   OverflowPolicy overflow = OverflowPolicy::DropOldest;
+  /// Default time to live of a message waiting to be sent (0: none). Stale readings that
+  /// waited out a long outage are dropped instead of sent.
+  Millis message_ttl_ms = 0;
+  /// Keep only the newest unsent message per topic (a sensor's old values are worthless).
+  bool latest_per_topic = false;
+  /// Keep unsent and unacknowledged messages in this file so they survive a crash or restart
+  /// (Linux; see OutboxFile). Empty: memory only.
+  std::string queue_file;
+  std::uint32_t queue_file_sync_ms = 1000;  // fdatasync at most this often (0: every message)
   std::size_t rx_buffer_size = 4096;     // largest packet accepted from the broker
   std::size_t tx_buffer_size = 4096;     // largest packet sent; also bounds topic + payload
 

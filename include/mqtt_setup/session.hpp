@@ -85,7 +85,15 @@ enum class Violation : std::uint8_t {
   TooManyIncomingQoS2,    // broker exceeded our receive window for unreleased QoS 2 messages
 };
 
+/// Why a queued message was discarded (Event::Kind::Dropped).
+enum class DropReason : std::uint8_t {
+  Overflow,  // the store was full (OverflowPolicy::DropOldest)
+  Expired,   // its time to live ran out before it could be sent
+  Replaced,  // a newer reading for the same topic took its place (PublishOptions::replace_queued)
+};
+
 std::string_view describe(DisconnectReason reason);
+std::string_view describe(DropReason reason);
 std::string_view describe(Violation violation);
 std::string_view describe(codec::ConnectReturnCode code);  // "bad user name or password"
 
@@ -96,7 +104,7 @@ struct Event {
     Disconnected,  // reason (+ refused / decode_error / violation)
     Message,       // message: views into the receive buffer, valid until the next poll_event()
     Delivered,     // ticket: QoS 1 PUBACK, QoS 2 PUBCOMP (QoS 0: only stats().delivered)
-    Dropped,       // ticket: discarded by the overflow policy
+    Dropped,       // ticket, drop_reason
     Subscribed,    // ticket, return_codes (one per filter; codec::kSubackFailure = refused)
     Unsubscribed,  // ticket
   };
@@ -106,6 +114,7 @@ struct Event {
   codec::ConnectReturnCode refused = codec::ConnectReturnCode::Accepted;
   codec::DecodeError decode_error = codec::DecodeError::Incomplete;
   Violation violation = Violation::None;
+  DropReason drop_reason = DropReason::Overflow;
   codec::Publish message;
   std::uint32_t ticket = 0;
   codec::Bytes return_codes;
@@ -127,6 +136,12 @@ enum class Accepted : std::uint8_t {
   Queued,   // not connected: held until the next connection
 };
 
+/// Per-message choices beyond the packet itself.
+struct PublishOptions {
+  Millis ttl_ms = 0;            // drop if not sent within this time (0: never)
+  bool replace_queued = false;  // drop any still-unsent message to the same topic first
+};
+
 struct Ticket {
   std::uint32_t id = 0;  // follows the message through Delivered / Dropped events
   Accepted accepted = Accepted::Sending;
@@ -135,13 +150,27 @@ struct Ticket {
 struct SessionStats {
   std::uint64_t published = 0;    // accepted by publish()
   std::uint64_t delivered = 0;    // QoS 0 written + QoS 1/2 acknowledged
-  std::uint64_t dropped = 0;      // Dropped events (overflow)
+  std::uint64_t dropped = 0;      // Dropped events, all reasons
+  std::uint64_t expired = 0;      //   of which the time to live ran out
+  std::uint64_t replaced = 0;     //   of which a newer reading replaced them
   std::uint64_t resent = 0;       // PUBLISH/PUBREL sent again after a reconnect
   std::uint64_t received = 0;     // Message events
   std::uint64_t connects = 0;     // CONNACK accepted
   std::uint64_t unknown_acks = 0; // acknowledgements for identifiers not in flight (ignored)
   std::uint32_t queued = 0;       // messages in the store now (in flight included)
   std::uint32_t inflight = 0;     // of which sent and awaiting acknowledgement
+};
+
+/// Follows the store, so a durable copy (a file, NVS) can hold what is not yet delivered.
+/// stored(): a message entered the store, `packet` is its encoded PUBLISH. removed(): it left
+/// (delivered or dropped). Called synchronously from the session's calls.
+class StoreJournal {
+ public:
+  virtual void stored(std::uint32_t ticket, codec::Bytes packet) = 0;
+  virtual void removed(std::uint32_t ticket) = 0;
+
+ protected:
+  ~StoreJournal() = default;
 };
 
 class Session {
@@ -170,7 +199,14 @@ class Session {
   void handle_timeout(Millis now);
 
   /// Publish (QoS 0/1/2) or queue. Topic and payload are copied into the store.
-  Result<Ticket, SessionError> publish(const codec::Publish& message, Millis now);
+  Result<Ticket, SessionError> publish(const codec::Publish& message, Millis now,
+                                       const PublishOptions& options = {});
+  /// Puts back a PUBLISH packet a journal kept (from a previous run); it goes out as new.
+  Result<Ticket, SessionError> restore(codec::Bytes packet, Millis now);
+  /// Visits every message still in the store (oldest first) with its encoded PUBLISH.
+  using PendingFn = void (*)(void* context, std::uint32_t ticket, codec::Bytes packet);
+  void for_each_pending(PendingFn fn, void* context) const;
+  void set_journal(StoreJournal* journal) { journal_ = journal; }
   /// SUBSCRIBE / UNSUBSCRIBE; the answer comes as a Subscribed / Unsubscribed event.
   Result<Ticket, SessionError> subscribe(std::span<const codec::Subscription> filters, Millis now);
   Result<Ticket, SessionError> unsubscribe(std::span<const std::string_view> filters, Millis now);
@@ -216,10 +252,13 @@ class Session {
   std::size_t next_offset(std::size_t offset) const;
   Result<Record*, SessionError> append_record(std::size_t packet_size, Millis now);
   bool drop_oldest_queued();
+  void drop(Record* record, DropReason reason);
+  void finish(Record* record);
+  bool purge_expired(Millis now);
+  void replace_queued(std::string_view topic);
   void compact();
   void pop_done_records();
   Record* find_inflight(std::uint16_t packet_id, codec::PacketType kind);
-  void complete(Record* record);
   std::uint16_t allocate_packet_id();
   Result<Ticket, SessionError> queue_request(const codec::Packet& packet, Millis now);
   Millis ping_timeout() const;
@@ -234,7 +273,7 @@ class Session {
   void prepare_resend(bool session_present);
 
   // transmit
-  std::size_t transmit_records(std::span<std::uint8_t> out);
+  std::size_t transmit_records(std::span<std::uint8_t> out, Millis now);
 
   void push_event(const Event& event);
   void trace(bool outgoing, codec::Bytes bytes) const;
@@ -274,6 +313,7 @@ class Session {
   Millis last_rx_ = 0;
   std::uint32_t live_count_ = 0;   // records not Done
   std::uint32_t inflight_ = 0;     // records InFlight or Released
+  StoreJournal* journal_ = nullptr;
   TraceFn trace_ = nullptr;
   void* trace_context_ = nullptr;
 };

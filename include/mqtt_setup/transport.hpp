@@ -49,6 +49,13 @@ class Transport {
   virtual bool is_open() const = 0;
   /// The socket descriptor for poll()/epoll, or -1.
   virtual int native_handle() const = 0;
+  /// Bytes receive() can return although native_handle() does not poll readable: a TLS
+  /// transport may hold decrypted bytes that a poll() on the socket cannot see. A caller that
+  /// waits on native_handle() must not wait while this is non-zero.
+  virtual std::size_t pending() const { return 0; }
+  /// More about the last error than TransportError says (which certificate, which file), for
+  /// a person to read; "" when there is nothing more. Never holds secrets.
+  virtual std::string_view last_error_detail() const { return {}; }
 };
 
 }  // namespace mqtt_setup

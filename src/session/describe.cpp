@@ -18,6 +18,15 @@ std::string_view describe(DisconnectReason reason) {
   return "unknown reason";
 }
 
+std::string_view describe(DropReason reason) {
+  switch (reason) {
+    case DropReason::Overflow: return "the queue was full";
+    case DropReason::Expired: return "its time to live ran out";
+    case DropReason::Replaced: return "a newer value for the same topic replaced it";
+  }
+  return "unknown reason";
+}
+
 std::string_view describe(Violation violation) {
   switch (violation) {
     case Violation::None: return "no violation";

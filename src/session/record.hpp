@@ -16,6 +16,7 @@ enum class RecordState : std::uint8_t {
 };
 
 struct Session::Record {
+  Millis expires_at;        // 0: never
   std::uint32_t size;       // bytes of the encoded packet after this header
   std::uint32_t ticket;
   std::uint32_t id_offset;  // position of the packet identifier in the packet; 0: none
@@ -32,7 +33,7 @@ struct Session::Record {
   }
 };
 
-inline constexpr std::size_t kRecordAlign = alignof(std::uint32_t);
+inline constexpr std::size_t kRecordAlign = alignof(Session::Record);
 
 constexpr std::size_t record_footprint(std::size_t packet_size) {
   return (sizeof(Session::Record) + packet_size + kRecordAlign - 1) & ~(kRecordAlign - 1);

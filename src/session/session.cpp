@@ -68,7 +68,8 @@ void Session::push_event(const Event& event) {
   ++event_count_;
 }
 
-Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Millis now) {
+Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Millis now,
+                                              const PublishOptions& options) {
   if (state_ == SessionState::Disconnected && config_.max_queued == 0) {
     return SessionError::NotConnected;
   }
@@ -78,11 +79,13 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
   packet.packet_id = packet.qos == codec::QoS::AtMostOnce ? 0 : 1;  // real id set when sent
   const std::size_t size = codec::encoded_size(packet);
   if (size == 0) return SessionError::InvalidMessage;
+  if (options.replace_queued) replace_queued(packet.topic);
   auto appended = append_record(size, now);
   if (!appended) return appended.error();
   Record* record = *appended;
   record->kind = codec::PacketType::Publish;
   record->qos = packet.qos;
+  record->expires_at = options.ttl_ms != 0 ? now + options.ttl_ms : 0;
   auto written = codec::encode(packet, {record->bytes(), size});
   if (!written) {  // cannot happen after encoded_size() succeeded; keep the store consistent
     record->state = RecordState::Done;
@@ -94,6 +97,7 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
                           ? 0
                           : static_cast<std::uint32_t>(size - packet.payload.size() - 2);
   ++stats_.published;
+  if (journal_ != nullptr) journal_->stored(record->ticket, record->packet());
   return Ticket{record->ticket, state_ == SessionState::Connected ? Accepted::Sending
                                                                   : Accepted::Queued};
 }
@@ -152,6 +156,13 @@ SessionStats Session::stats() const {
   s.queued = live_count_;
   s.inflight = inflight_;
   return s;
+}
+
+Result<Ticket, SessionError> Session::restore(codec::Bytes packet, Millis now) {
+  auto decoded = codec::decode(packet);
+  const auto* publish = decoded ? std::get_if<codec::Publish>(&decoded->packet) : nullptr;
+  if (publish == nullptr) return SessionError::InvalidMessage;
+  return this->publish(*publish, now);
 }
 
 Millis Session::ping_timeout() const {

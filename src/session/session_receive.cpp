@@ -94,7 +94,7 @@ void Session::handle_packet(const codec::Packet& packet, Millis now, std::option
     ev.kind = Event::Kind::Subscribed;
     ev.ticket = r->ticket;
     ev.return_codes = suback->return_codes;
-    complete(r);
+    finish(r);
     out = ev;
     return;
   }
@@ -205,7 +205,7 @@ void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
   ev.kind = ack.type == PacketType::Unsuback ? Event::Kind::Unsubscribed : Event::Kind::Delivered;
   ev.ticket = r->ticket;
   if (ev.kind == Event::Kind::Delivered) ++stats_.delivered;
-  complete(r);
+  finish(r);
   out = ev;
 }
 

@@ -59,7 +59,7 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     }
     if (ping_pending_ && emit(codec::Pingreq{})) ping_pending_ = false;
     if (state_ == SessionState::Connected || state_ == SessionState::Disconnecting) {
-      n += transmit_records(out.subspan(n));
+      n += transmit_records(out.subspan(n), now);
     }
     if (disconnect_pending_ && pending_ack_count_ == 0 && emit(codec::Disconnect{})) {
       disconnect_pending_ = false;
@@ -74,7 +74,7 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
   return codec::Bytes{out.data(), n};
 }
 
-std::size_t Session::transmit_records(std::span<std::uint8_t> out) {
+std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
   std::size_t n = 0;
   while (store_cursor_ < store_tail_) {
     Record* r = record_at(store_cursor_);
@@ -101,16 +101,19 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out) {
         break;
       }
       case RecordState::Queued: {
+        if (r->expires_at != 0 && now >= r->expires_at) {
+          store_cursor_ = next;
+          drop(r, DropReason::Expired);
+          continue;
+        }
         if (r->size > out.size() - n) return n;
         if (r->id_offset == 0) {  // QoS 0: written is all it gets (counted, no event)
           std::memcpy(out.data() + n, r->bytes(), r->size);
           trace(true, out.subspan(n, r->size));
           n += r->size;
-          r->state = RecordState::Done;
-          --live_count_;
           ++stats_.delivered;
           store_cursor_ = next;
-          pop_done_records();
+          finish(r);
           continue;
         }
         if (inflight_ >= config_.max_inflight) return n;

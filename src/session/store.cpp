@@ -19,19 +19,22 @@ std::size_t Session::next_offset(std::size_t offset) const {
 }
 
 Result<Session::Record*, SessionError> Session::append_record(std::size_t packet_size,
-                                                               Millis /*now*/) {
+                                                               Millis now) {
   const std::size_t need = record_footprint(packet_size);
   if (need > buffers_.store.size() || packet_size > config_.max_packet_size) {
     return SessionError::TooLarge;
   }
   if (config_.max_queued != 0 && live_count_ >= config_.max_queued) {
-    if (config_.overflow == OverflowPolicy::RejectNew || !drop_oldest_queued()) {
+    if (purge_expired(now)) {
+      // room again
+    } else if (config_.overflow == OverflowPolicy::RejectNew || !drop_oldest_queued()) {
       return SessionError::StoreFull;
     }
   }
   bool compacted = false;
   while (store_tail_ + need > buffers_.store.size()) {
     if (!compacted) {
+      purge_expired(now);
       compact();
       compacted = true;
       continue;
@@ -42,6 +45,7 @@ Result<Session::Record*, SessionError> Session::append_record(std::size_t packet
     compact();
   }
   auto* record = new (buffers_.store.data() + store_tail_) Record{};
+  record->expires_at = 0;
   record->size = static_cast<std::uint32_t>(packet_size);
   record->ticket = next_ticket_++;
   if (next_ticket_ == 0) next_ticket_ = 1;
@@ -55,18 +59,64 @@ bool Session::drop_oldest_queued() {
   for (std::size_t off = store_cursor_; off < store_tail_; off = next_offset(off)) {
     Record* r = record_at(off);
     if (r->state == RecordState::Queued && r->kind == codec::PacketType::Publish) {
-      r->state = RecordState::Done;
-      --live_count_;
-      ++stats_.dropped;
-      Event ev;
-      ev.kind = Event::Kind::Dropped;
-      ev.ticket = r->ticket;
-      push_event(ev);
-      pop_done_records();
+      drop(r, DropReason::Overflow);
       return true;
     }
   }
   return false;
+}
+
+bool Session::purge_expired(Millis now) {
+  bool any = false;
+  for (std::size_t off = store_cursor_; off < store_tail_; off = next_offset(off)) {
+    Record* r = record_at(off);
+    if (r->state == RecordState::Queued && r->expires_at != 0 && now >= r->expires_at) {
+      drop(r, DropReason::Expired);
+      any = true;
+    }
+  }
+  return any;
+}
+
+void Session::replace_queued(std::string_view topic) {
+  for (std::size_t off = store_cursor_; off < store_tail_; off = next_offset(off)) {
+    Record* r = record_at(off);
+    if (r->state != RecordState::Queued || r->kind != codec::PacketType::Publish) continue;
+    auto decoded = codec::decode(r->packet());
+    const auto* p = decoded ? std::get_if<codec::Publish>(&decoded->packet) : nullptr;
+    if (p != nullptr && p->topic == topic) drop(r, DropReason::Replaced);
+  }
+}
+
+void Session::drop(Record* record, DropReason reason) {
+  ++stats_.dropped;
+  if (reason == DropReason::Expired) ++stats_.expired;
+  if (reason == DropReason::Replaced) ++stats_.replaced;
+  Event ev;
+  ev.kind = Event::Kind::Dropped;
+  ev.ticket = record->ticket;
+  ev.drop_reason = reason;
+  push_event(ev);
+  finish(record);
+}
+
+void Session::finish(Record* record) {
+  if (record->awaiting_ack()) --inflight_;
+  record->state = RecordState::Done;
+  --live_count_;
+  if (journal_ != nullptr && record->kind == codec::PacketType::Publish) {
+    journal_->removed(record->ticket);
+  }
+  pop_done_records();
+}
+
+void Session::for_each_pending(PendingFn fn, void* context) const {
+  for (std::size_t off = store_head_; off < store_tail_; off = next_offset(off)) {
+    const Record* r = record_at(off);
+    if (r->state != RecordState::Done && r->kind == codec::PacketType::Publish) {
+      fn(context, r->ticket, r->packet());
+    }
+  }
 }
 
 void Session::compact() {
@@ -111,12 +161,6 @@ Session::Record* Session::find_inflight(std::uint16_t packet_id, codec::PacketTy
   return nullptr;
 }
 
-void Session::complete(Record* record) {
-  record->state = RecordState::Done;
-  --live_count_;
-  --inflight_;
-  pop_done_records();
-}
 
 std::uint16_t Session::allocate_packet_id() {
   // Identifiers are handed out in sending order, so those in use run from the oldest record in

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mqtt_setup/mqtt_setup.hpp"
+#include "mqtt_setup/outbox_file.hpp"
 #include "mqtt_setup/transport.hpp"
 #include "setup/waker.hpp"
 
@@ -32,6 +33,8 @@ struct MQTTSetup::Impl {
   std::unique_ptr<Session> session;
   std::unique_ptr<Transport> transport;
   Waker waker;
+  std::unique_ptr<OutboxFile> outbox_file;  // Options::queue_file
+  PublishOptions default_publish;           // from Options::message_ttl_ms, latest_per_topic
 
   // --- shared between threads, guarded by mutex ---
   mutable std::mutex mutex;
@@ -93,7 +96,10 @@ struct MQTTSetup::Impl {
   bool logs(LogLevel level) const { return level <= options.log_level; }
 
   Result<Ticket, Error> publish_locked(std::unique_lock<std::mutex>& lock, std::string_view topic,
-                                       codec::Bytes payload, QoS qos, bool retain);
+                                       codec::Bytes payload, QoS qos, bool retain,
+                                       const PublishOptions& publish_options);
+  void open_outbox_file();
+  void maintain_outbox_file(Millis now);
 };
 
 }  // namespace mqtt_setup

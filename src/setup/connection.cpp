@@ -37,6 +37,7 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
   if (session->state() == SessionState::Disconnected) {
     if (transport_open) close_transport();
     drain_events(lock);
+    maintain_outbox_file(now);
     if (stopping) return;
     if (now >= next_attempt_at) {
       attempt_connect(lock);
@@ -50,7 +51,9 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
   const Millis deadline = session->next_deadline(now);
   const Millis wait =
       deadline <= now ? 0 : std::min<Millis>({deadline - now, max_wait_ms, kMaxPollMs});
-  if (wait > 0) {
+  // Bytes the transport already holds (TLS: decrypted, inside mbedTLS) do not make the socket
+  // readable; sleeping on it then would leave them unread until the next deadline.
+  if (wait > 0 && transport->pending() == 0) {
     pollfd fds[2] = {{transport->native_handle(), POLLIN, 0}, {waker.fd(), POLLIN, 0}};
     const nfds_t count = waker.fd() >= 0 ? 2 : 1;
     lock.unlock();
@@ -80,6 +83,13 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
   drain_events(lock);
   transmit(lock);
   drain_events(lock);
+  maintain_outbox_file(now);
+}
+
+void MQTTSetup::Impl::maintain_outbox_file(Millis now) {
+  if (outbox_file) {
+    outbox_file->maintain(*session, now, std::max<std::uint64_t>(1 << 20, 4 * store.size()));
+  }
 }
 
 void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock) {
@@ -97,6 +107,11 @@ void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock) {
     log(LogLevel::Warning,
         "TLS certificate verification is OFF (insecure): anyone on the path can impersonate "
         "the broker");
+  }
+  if (!options.tls.enabled && server.port == 8883) {
+    log(LogLevel::Warning,
+        "connecting to port 8883 without TLS, but 8883 is the port for MQTT over TLS: enable "
+        "Options::tls (--tls)?");
   }
 
   Transport* t = transport.get();
@@ -142,8 +157,12 @@ void MQTTSetup::Impl::connection_failed(std::unique_lock<std::mutex>& lock, cons
   ev.retry_in_ms = delay;
   emit(lock, ev);
   if (logs(LogLevel::Warning)) {
-    log(LogLevel::Warning,
-        "connect to " + std::string(current_server) + " failed: " + error.message());
+    std::string text = "connect to " + std::string(current_server) + " failed: " + error.message();
+    // Which certificate, file or alert (TLS); "" for plain TCP.
+    if (const std::string_view detail = transport->last_error_detail(); !detail.empty()) {
+      text.append(" (").append(detail).append(")");
+    }
+    log(LogLevel::Warning, text);
   }
   changed.notify_all();
 }

@@ -1,5 +1,7 @@
 #include "mqtt_setup/error.hpp"
 
+#include <cstring>
+
 namespace mqtt_setup {
 
 namespace {
@@ -50,6 +52,9 @@ std::string Error::message() const {
     case Kind::QueueFull:
       return "the outgoing queue is full — raise Options::queue_messages / queue_bytes (--queue)";
     case Kind::Timeout: return "timed out";
+    case Kind::Storage:
+      return join("cannot use the queue file: ", std::strerror(system_error)) +
+             " — check the path and its permissions";
   }
   return "unknown error";
 }

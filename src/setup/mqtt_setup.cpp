@@ -58,6 +58,34 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
     session->set_trace(&log_packet, this);
   }
   transport = make_transport(options.tls);
+  default_publish.ttl_ms = options.message_ttl_ms;
+  default_publish.replace_queued = options.latest_per_topic;
+  if (!options.queue_file.empty()) open_outbox_file();
+}
+
+void MQTTSetup::Impl::open_outbox_file() {
+  int error_number = 0;
+  outbox_file = OutboxFile::open(options.queue_file, options.queue_file_sync_ms, error_number);
+  if (!outbox_file) {
+    Error e;
+    e.kind = Error::Kind::Storage;
+    e.system_error = error_number;
+    counters.last_error = e;
+    log(LogLevel::Error, e.message());
+    return;
+  }
+  // What a previous run left undelivered goes first, then the log restarts from the store.
+  const Millis now = platform::now_ms();
+  std::size_t restored = 0;
+  for (const auto& packet : outbox_file->recovered()) {
+    if (session->restore(packet, now).ok()) ++restored;
+  }
+  outbox_file->rewrite(*session);
+  session->set_journal(outbox_file.get());
+  if (restored > 0 && logs(LogLevel::Info)) {
+    log(LogLevel::Info, std::to_string(restored) + " queued message(s) recovered from " +
+                            options.queue_file);
+  }
 }
 
 MQTTSetup::MQTTSetup(std::string_view server, std::uint16_t port,
@@ -126,10 +154,11 @@ std::string MQTTSetup::topic(std::string_view suffix) const {
 Result<Ticket, Error> MQTTSetup::Impl::publish_locked(std::unique_lock<std::mutex>& lock,
                                                       std::string_view topic,
                                                       codec::Bytes payload, QoS qos,
-                                                      bool retain) {
+                                                      bool retain,
+                                                      const PublishOptions& publish_options) {
   if (stopping) return Error::from_session(SessionError::NotConnected);
   const codec::Publish message{topic, payload, qos, retain, false, 0};
-  auto ticket = session->publish(message, platform::now_ms());
+  auto ticket = session->publish(message, platform::now_ms(), publish_options);
   if (!ticket) return Error::from_session(ticket.error());
   if (session->connected()) transmit(lock);
   return *ticket;
@@ -137,6 +166,11 @@ Result<Ticket, Error> MQTTSetup::Impl::publish_locked(std::unique_lock<std::mute
 
 Result<Ticket, Error> MQTTSetup::publish(std::string_view topic_suffix, codec::Bytes payload,
                                          QoS qos, bool retain) {
+  return publish(topic_suffix, payload, qos, retain, impl_->default_publish);
+}
+
+Result<Ticket, Error> MQTTSetup::publish(std::string_view topic_suffix, codec::Bytes payload,
+                                         QoS qos, bool retain, const PublishOptions& options) {
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
   if (topic_suffix.empty() || topic_suffix.size() > m.topic_buffer.capacity() - m.topic_prefix.size()) {
@@ -145,13 +179,13 @@ Result<Ticket, Error> MQTTSetup::publish(std::string_view topic_suffix, codec::B
   // Built in a buffer reserved at construction: a publish allocates nothing.
   m.topic_buffer.assign(m.topic_prefix);
   m.topic_buffer.append(topic_suffix);
-  return m.publish_locked(lock, m.topic_buffer, payload, qos, retain);
+  return m.publish_locked(lock, m.topic_buffer, payload, qos, retain, options);
 }
 
 Result<Ticket, Error> MQTTSetup::publish_to_topic(std::string_view topic, codec::Bytes payload,
                                                   QoS qos, bool retain) {
   std::unique_lock lock(impl_->mutex);
-  return impl_->publish_locked(lock, topic, payload, qos, retain);
+  return impl_->publish_locked(lock, topic, payload, qos, retain, impl_->default_publish);
 }
 
 bool MQTTSetup::flush(std::uint32_t timeout_ms) {

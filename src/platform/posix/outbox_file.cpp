@@ -1,0 +1,221 @@
+#if !defined(ESP_PLATFORM)
+
+#include "mqtt_setup/outbox_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+namespace mqtt_setup {
+
+namespace {
+
+// Record: kind (1) | ticket (4, LE) | length (4, LE) | packet | CRC-32 of all before (4, LE).
+constexpr std::uint8_t kStored = 'S';
+constexpr std::uint8_t kRemoved = 'R';
+constexpr std::size_t kHeaderSize = 9;
+constexpr std::size_t kMaxPacket = 16 * 1024 * 1024;
+
+constexpr std::array<std::uint32_t, 256> make_crc_table() {
+  std::array<std::uint32_t, 256> table{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    std::uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    table[i] = c;
+  }
+  return table;
+}
+constexpr auto kCrcTable = make_crc_table();
+
+std::uint32_t crc32(std::uint32_t crc, const std::uint8_t* data, std::size_t size) {
+  crc = ~crc;
+  for (std::size_t i = 0; i < size; ++i) crc = kCrcTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+void put32(std::uint8_t* p, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+std::uint32_t get32(const std::uint8_t* p) {
+  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+}
+
+bool write_all(int fd, const iovec* parts, int count) {
+  std::array<iovec, 3> v{};
+  std::copy(parts, parts + count, v.begin());
+  int index = 0;
+  while (index < count) {
+    const ssize_t n = ::writev(fd, v.data() + index, count - index);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    auto left = static_cast<std::size_t>(n);
+    while (index < count && left >= v[static_cast<std::size_t>(index)].iov_len) {
+      left -= v[static_cast<std::size_t>(index)].iov_len;
+      ++index;
+    }
+    if (index < count) {
+      auto& part = v[static_cast<std::size_t>(index)];
+      part.iov_base = static_cast<std::uint8_t*>(part.iov_base) + left;
+      part.iov_len -= left;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<OutboxFile> OutboxFile::open(const std::string& path,
+                                             std::uint32_t sync_interval_ms, int& error_number) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    error_number = errno;
+    return nullptr;
+  }
+  std::unique_ptr<OutboxFile> file(new OutboxFile(path, fd, sync_interval_ms));
+  if (!file->read_existing()) {
+    error_number = errno != 0 ? errno : EIO;
+    return nullptr;
+  }
+  error_number = 0;
+  return file;
+}
+
+OutboxFile::OutboxFile(std::string path, int fd, std::uint32_t sync_interval_ms)
+    : path_(std::move(path)), fd_(fd), sync_interval_ms_(sync_interval_ms) {}
+
+OutboxFile::~OutboxFile() {
+  if (fd_ >= 0) {
+    if (dirty_) ::fdatasync(fd_);
+    ::close(fd_);
+  }
+}
+
+bool OutboxFile::read_existing() {
+  std::vector<std::uint8_t> data;
+  std::array<std::uint8_t, 64 * 1024> chunk{};
+  for (;;) {
+    const ssize_t n = ::read(fd_, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) break;
+    data.insert(data.end(), chunk.begin(), chunk.begin() + n);
+  }
+  // Replay in order; the first record that is short or fails its CRC ends the valid log.
+  std::map<std::uint32_t, std::vector<std::uint8_t>> live;
+  std::vector<std::uint32_t> order;
+  std::size_t pos = 0;
+  while (data.size() - pos >= kHeaderSize + 4) {
+    const std::uint8_t* p = data.data() + pos;
+    const std::uint32_t length = get32(p + 5);
+    if ((p[0] != kStored && p[0] != kRemoved) || length > kMaxPacket ||
+        data.size() - pos < kHeaderSize + length + 4) {
+      break;
+    }
+    if (crc32(0, p, kHeaderSize + length) != get32(p + kHeaderSize + length)) break;
+    const std::uint32_t ticket = get32(p + 1);
+    if (p[0] == kStored) {
+      live[ticket].assign(p + kHeaderSize, p + kHeaderSize + length);
+      order.push_back(ticket);
+    } else {
+      live.erase(ticket);
+    }
+    pos += kHeaderSize + length + 4;
+  }
+  discarded_ = data.size() - pos;
+  for (auto ticket : order) {
+    auto it = live.find(ticket);
+    if (it != live.end()) {
+      recovered_.push_back(std::move(it->second));
+      live.erase(it);
+    }
+  }
+  if (discarded_ > 0 && ::ftruncate(fd_, static_cast<off_t>(pos)) != 0) return false;
+  size_ = pos;
+  return ::lseek(fd_, static_cast<off_t>(pos), SEEK_SET) >= 0;
+}
+
+void OutboxFile::append(std::uint8_t kind, std::uint32_t ticket, codec::Bytes packet) {
+  std::uint8_t header[kHeaderSize];
+  header[0] = kind;
+  put32(header + 1, ticket);
+  put32(header + 5, static_cast<std::uint32_t>(packet.size()));
+  std::uint8_t trailer[4];
+  put32(trailer, crc32(crc32(0, header, kHeaderSize) , packet.data(), packet.size()));
+  const iovec parts[3] = {{header, kHeaderSize},
+                          {const_cast<std::uint8_t*>(packet.data()), packet.size()},
+                          {trailer, sizeof trailer}};
+  if (!write_all(fd_, parts, 3)) {
+    write_error_ = errno;
+    return;
+  }
+  size_ += kHeaderSize + packet.size() + 4;
+  dirty_ = true;
+  if (sync_interval_ms_ == 0) {
+    ::fdatasync(fd_);
+    dirty_ = false;
+  }
+}
+
+void OutboxFile::stored(std::uint32_t ticket, codec::Bytes packet) {
+  append(kStored, ticket, packet);
+}
+
+void OutboxFile::removed(std::uint32_t ticket) { append(kRemoved, ticket, {}); }
+
+bool OutboxFile::rewrite(const Session& session) {
+  // Write the live messages to a new file, make it durable, then atomically replace the log.
+  const std::string temp = path_ + ".new";
+  const int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    write_error_ = errno;
+    return false;
+  }
+  const int old_fd = fd_;
+  const std::uint64_t old_size = size_;
+  fd_ = fd;
+  size_ = 0;
+  const auto sync_interval = sync_interval_ms_;
+  sync_interval_ms_ = 1;  // one fdatasync at the end, not per record
+  write_error_ = 0;
+  session.for_each_pending(
+      [](void* self, std::uint32_t ticket, codec::Bytes packet) {
+        static_cast<OutboxFile*>(self)->stored(ticket, packet);
+      },
+      this);
+  sync_interval_ms_ = sync_interval;
+  const bool ok = write_error_ == 0 && ::fdatasync(fd) == 0 && ::rename(temp.c_str(), path_.c_str()) == 0;
+  if (!ok) {
+    if (write_error_ == 0) write_error_ = errno;
+    ::close(fd);
+    ::unlink(temp.c_str());
+    fd_ = old_fd;
+    size_ = old_size;
+    return false;
+  }
+  ::close(old_fd);
+  dirty_ = false;
+  return true;
+}
+
+void OutboxFile::maintain(const Session& session, Millis now, std::uint64_t threshold) {
+  if (size_ > threshold) rewrite(session);
+  if (dirty_ && now - last_sync_ >= sync_interval_ms_) {
+    ::fdatasync(fd_);
+    dirty_ = false;
+    last_sync_ = now;
+  }
+}
+
+}  // namespace mqtt_setup
+
+#endif  // !ESP_PLATFORM
