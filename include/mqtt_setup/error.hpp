@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "mqtt_setup/codec.hpp"
 #include "mqtt_setup/session.hpp"
@@ -37,6 +39,8 @@ struct Error {
   /// One line: what happened and what to do, e.g.
   /// "broker refused the connection: bad user name or password — check the MQTT credentials".
   std::string message() const;
+  /// The same line written into `out` (cut if too small), without allocating.
+  std::string_view write(std::span<char> out) const;
 
   static Error from_transport(TransportError e);
   static Error from_session(SessionError e);

@@ -166,6 +166,11 @@ class MQTTSetup {
   /// (reconnects, reads, keep-alive). With a background thread it just waits.
   void poll(std::uint32_t max_wait_ms);
 
+  /// The network went up or down (the ESP-IDF port calls this from Wi-Fi/IP events). Up:
+  /// reconnect now instead of waiting out a backoff. Down: drop the connection and make no
+  /// attempts until it is up again.
+  void network_changed(bool up);
+
   ClientStats stats() const;
   Error last_error() const;
 

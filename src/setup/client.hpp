@@ -49,6 +49,7 @@ struct MQTTSetup::Impl {
   Millis connected_at = 0;
   bool was_connected = false;         // the current transport reached CONNACK
   std::string commands_topic_prefix;  // "devices/{client_id}/commands/"
+  bool network_down = false;          // network_changed(false): no attempts until up
   bool fatal = false;                 // the last failure will not go away by retrying
   bool started_background = false;    // setup_connection() finished its own attempts
   std::optional<TransportError> last_transport_error;  // detail for the next Disconnected

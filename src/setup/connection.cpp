@@ -8,6 +8,7 @@
 
 #include "mqtt_setup/platform.hpp"
 #include "setup/client.hpp"
+#include "setup/text_buffer.hpp"
 
 namespace mqtt_setup {
 
@@ -39,11 +40,13 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
     drain_events(lock);
     maintain_outbox_file(now);
     if (stopping) return;
-    if (now >= next_attempt_at) {
+    if (now >= next_attempt_at && !network_down) {
       attempt_connect(lock);
       return;
     }
-    const Millis wait = std::min<Millis>(next_attempt_at - now, max_wait_ms);
+    const Millis wait = network_down || next_attempt_at <= now
+                            ? max_wait_ms
+                            : std::min<Millis>(next_attempt_at - now, max_wait_ms);
     changed.wait_for(lock, std::chrono::milliseconds(wait));
     return;
   }
@@ -157,12 +160,15 @@ void MQTTSetup::Impl::connection_failed(std::unique_lock<std::mutex>& lock, cons
   ev.retry_in_ms = delay;
   emit(lock, ev);
   if (logs(LogLevel::Warning)) {
-    std::string text = "connect to " + std::string(current_server) + " failed: " + error.message();
+    char line[640];
+    char reason[512];
+    TextBuffer text(line);
+    text << "connect to " << current_server << " failed: " << error.write(reason);
     // Which certificate, file or alert (TLS); "" for plain TCP.
     if (const std::string_view detail = transport->last_error_detail(); !detail.empty()) {
-      text.append(" (").append(detail).append(")");
+      text << " (" << detail << ")";
     }
-    log(LogLevel::Warning, text);
+    log(LogLevel::Warning, text.view());
   }
   changed.notify_all();
 }
@@ -186,8 +192,10 @@ void MQTTSetup::Impl::connection_lost(std::unique_lock<std::mutex>& lock, const 
   ev.retry_in_ms = static_cast<std::uint32_t>(next_attempt_at - now);
   emit(lock, ev);
   if (logs(LogLevel::Warning)) {
-    log(LogLevel::Warning,
-        "connection to " + std::string(current_server) + " lost: " + error.message());
+    char line[640];
+    char reason[512];
+    log(LogLevel::Warning, (TextBuffer(line) << "connection to " << current_server << " lost: "
+                                             << error.write(reason)).view());
   }
   changed.notify_all();
 }

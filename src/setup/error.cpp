@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "setup/text_buffer.hpp"
+
 namespace mqtt_setup {
 
 namespace {
@@ -21,42 +23,47 @@ std::string_view refusal_advice(codec::ConnectReturnCode code) {
   return "check the broker's log";
 }
 
-std::string join(std::string_view a, std::string_view b) {
-  std::string s(a);
-  s += b;
-  return s;
-}
-
 }  // namespace
 
 std::string Error::message() const {
+  char buffer[512];
+  return std::string(write(buffer));
+}
+
+std::string_view Error::write(std::span<char> out) const {
+  TextBuffer text(out);
   switch (kind) {
-    case Kind::None: return "no error";
+    case Kind::None: text << "no error"; break;
     case Kind::Unreachable:
       if (reason == DisconnectReason::Requested) {
-        return join("cannot reach the broker: ", describe(transport));
+        text << "cannot reach the broker: " << describe(transport);
+      } else {
+        text << "connection lost: " << describe(reason);
       }
-      return join("connection lost: ", describe(reason));
+      break;
     case Kind::Refused:
-      return join(join(join("broker refused the connection: ", describe(refused)), " — "),
-                  refusal_advice(refused));
-    case Kind::Tls: return join("TLS failure: ", describe(transport));
-    case Kind::Protocol: {
-      std::string s = join("protocol violation by the broker: ", describe(reason));
-      if (reason == DisconnectReason::MalformedPacket) s += join(" (", describe(decode)) + ")";
-      if (reason == DisconnectReason::ProtocolViolation) s += join(": ", describe(violation));
-      return s + " — is that server an MQTT 3.1.1 broker?";
-    }
-    case Kind::InvalidArgument: return join("invalid argument: ", describe(session));
-    case Kind::NotConnected: return "not connected to the broker";
+      text << "broker refused the connection: " << describe(refused) << " — "
+           << refusal_advice(refused);
+      break;
+    case Kind::Tls: text << "TLS failure: " << describe(transport); break;
+    case Kind::Protocol:
+      text << "protocol violation by the broker: " << describe(reason);
+      if (reason == DisconnectReason::MalformedPacket) text << " (" << describe(decode) << ")";
+      if (reason == DisconnectReason::ProtocolViolation) text << ": " << describe(violation);
+      text << " — is that server an MQTT 3.1.1 broker?";
+      break;
+    case Kind::InvalidArgument: text << "invalid argument: " << describe(session); break;
+    case Kind::NotConnected: text << "not connected to the broker"; break;
     case Kind::QueueFull:
-      return "the outgoing queue is full — raise Options::queue_messages / queue_bytes (--queue)";
-    case Kind::Timeout: return "timed out";
+      text << "the outgoing queue is full — raise Options::queue_messages / queue_bytes (--queue)";
+      break;
+    case Kind::Timeout: text << "timed out"; break;
     case Kind::Storage:
-      return join("cannot use the queue file: ", std::strerror(system_error)) +
-             " — check the path and its permissions";
+      text << "cannot use the queue file: " << std::strerror(system_error)
+           << " — check the path and its permissions";
+      break;
   }
-  return "unknown error";
+  return text.view();
 }
 
 Error Error::from_transport(TransportError e) {

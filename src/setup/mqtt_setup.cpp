@@ -253,6 +253,20 @@ void MQTTSetup::poll(std::uint32_t max_wait_ms) {
   }
 }
 
+void MQTTSetup::network_changed(bool up) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mutex);
+  m.network_down = !up;
+  if (up) {
+    m.failed_rounds = 0;
+    m.next_attempt_at = 0;
+  } else if (m.session->state() != SessionState::Disconnected) {
+    m.session->connection_lost(platform::now_ms());
+  }
+  m.waker.wake();
+  m.changed.notify_all();
+}
+
 ClientStats MQTTSetup::stats() const {
   std::lock_guard lock(impl_->mutex);
   ClientStats s = impl_->counters;

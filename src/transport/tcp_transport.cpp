@@ -2,6 +2,7 @@
 // setsockopt, fcntl, shutdown, close), so one file serves Linux and ESP32.
 #include "mqtt_setup/tcp_transport.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -143,6 +144,37 @@ Result<void, TransportError> connect_fd(int fd, const addrinfo& address, std::ui
   return {};
 }
 
+// Fills `info` (its address in `storage`) when `host` is an IPv4 or IPv6 literal. Such hosts
+// skip getaddrinfo(), which allocates its answer (glibc malloc, lwIP's memory pool): a device
+// configured with an address reconnects without touching the heap (DESIGN.md, Memory).
+bool numeric_address(const char* host, std::uint16_t port, sockaddr_storage& storage,
+                     addrinfo& info) {
+  storage = sockaddr_storage{};
+  info = addrinfo{};
+  info.ai_socktype = SOCK_STREAM;
+  info.ai_protocol = IPPROTO_TCP;
+  info.ai_addr = reinterpret_cast<sockaddr*>(&storage);
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+  if (::inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    info.ai_family = AF_INET;
+    info.ai_addrlen = sizeof(sockaddr_in);
+    return true;
+  }
+#if !defined(ESP_PLATFORM) || defined(CONFIG_LWIP_IPV6)
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+  if (::inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    info.ai_family = AF_INET6;
+    info.ai_addrlen = sizeof(sockaddr_in6);
+    return true;
+  }
+#endif
+  return false;  // a name, or a literal inet_pton does not take ("127.1", "fe80::1%eth0")
+}
+
 }  // namespace
 
 TcpTransport::~TcpTransport() { close(); }
@@ -164,37 +196,43 @@ Result<void, TransportError> TcpTransport::connect(std::string_view host, std::u
     closing_ = false;
   }
 
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;  // IPv4 and IPv6, in the resolver's preferred order
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_protocol = IPPROTO_TCP;
-#if defined(AI_NUMERICSERV)
-  hints.ai_flags = AI_NUMERICSERV;
-#endif
-  addrinfo* addresses = nullptr;
-  // getaddrinfo() has no timeout of its own; the system resolver's configuration bounds it.
-  const int resolved = ::getaddrinfo(name, service, &hints, &addresses);
-
   Result<void, TransportError> result = TransportError::ResolveFailed;
-  if (resolved == 0) {
-    int count = 0;
-    for (const addrinfo* a = addresses; a != nullptr && count < kMaxAddresses; a = a->ai_next)
-      ++count;
-    const addrinfo* address = addresses;
-    for (int index = 0; index < count; ++index, address = address->ai_next) {
-      // Each address gets an equal share of what is left, so a silently dropped IPv6 attempt
-      // cannot use up the time an IPv4 address would have answered in.
-      const std::uint64_t now = platform::now_ms();
-      const std::uint64_t share =
-          deadline > now ? (deadline - now) / static_cast<unsigned>(count - index) : 0;
-      const auto attempt = connect_one(address, now + share);
-      if (attempt.ok() || attempt.error() == TransportError::NotConnected) {
-        result = attempt;
-        break;
+  sockaddr_storage numeric{};
+  addrinfo numeric_info{};
+  if (numeric_address(name, port, numeric, numeric_info)) {
+    result = connect_one(&numeric_info, deadline);
+  } else {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;  // IPv4 and IPv6, in the resolver's preferred order
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+#if defined(AI_NUMERICSERV)
+    hints.ai_flags = AI_NUMERICSERV;
+#endif
+    addrinfo* addresses = nullptr;
+    // getaddrinfo() has no timeout of its own; the system resolver's configuration bounds it.
+    const int resolved = ::getaddrinfo(name, service, &hints, &addresses);
+
+    if (resolved == 0) {
+      int count = 0;
+      for (const addrinfo* a = addresses; a != nullptr && count < kMaxAddresses; a = a->ai_next)
+        ++count;
+      const addrinfo* address = addresses;
+      for (int index = 0; index < count; ++index, address = address->ai_next) {
+        // Each address gets an equal share of what is left, so a silently dropped IPv6 attempt
+        // cannot use up the time an IPv4 address would have answered in.
+        const std::uint64_t now = platform::now_ms();
+        const std::uint64_t share =
+            deadline > now ? (deadline - now) / static_cast<unsigned>(count - index) : 0;
+        const auto attempt = connect_one(address, now + share);
+        if (attempt.ok() || attempt.error() == TransportError::NotConnected) {
+          result = attempt;
+          break;
+        }
+        if (index == 0 || severity(attempt.error()) > severity(result.error())) result = attempt;
       }
-      if (index == 0 || severity(attempt.error()) > severity(result.error())) result = attempt;
+      ::freeaddrinfo(addresses);
     }
-    ::freeaddrinfo(addresses);
   }
 
   const std::lock_guard lock(mutex_);

@@ -165,5 +165,37 @@ TEST(FacadeFakeBroker, PollModeKeepsTheConnectionAlive) {
   EXPECT_GE(pings, 2);
 }
 
+TEST(FacadeFakeBroker, NetworkEventsPauseAndResumeReconnecting) {
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  broker.run([](test::FakeBroker& b) {
+    for (int i = 0; i < 2; ++i) {
+      auto c = b.accept(10s);
+      if (!c) return;
+      c->read_until(test::kConnect);
+      c->send(test::connack(false, 0));
+      c->hold(5s);  // until the client leaves
+    }
+  });
+  Options o = fast("esp32_network");
+  o.retry.first_ms = 30'000;  // a backoff the "network up" event must cut short
+  o.retry.max_ms = 60'000;
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, o};
+  mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  mqtt.network_changed(false);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_FALSE(mqtt.is_connected());
+  EXPECT_EQ(broker.connections(), 1);  // no attempts while the network is down
+  const auto up = std::chrono::steady_clock::now();
+  mqtt.network_changed(true);
+  while (!mqtt.is_connected() && std::chrono::steady_clock::now() - up < 5s) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(mqtt.is_connected());
+  EXPECT_LT(std::chrono::steady_clock::now() - up, 2s);
+  mqtt.disconnect();
+}
+
 }  // namespace
 }  // namespace mqtt_setup

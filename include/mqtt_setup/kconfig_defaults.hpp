@@ -1,0 +1,118 @@
+// Build-time defaults: on ESP-IDF they come from menuconfig (Kconfig at the repository root,
+// "Component config -> mqtt_setup"); everywhere else (Linux, Arduino, other MCUs) they are the
+// values below, which are the documented Options defaults. Options starts from these, so
+// `idf.py menuconfig` changes what `Options{}` means on the device without code changes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(ESP_PLATFORM) && __has_include("sdkconfig.h")
+#include "sdkconfig.h"
+#endif
+
+namespace mqtt_setup::kconfig {
+
+inline constexpr std::uint16_t kKeepAliveS =
+#if defined(CONFIG_MQTT_SETUP_KEEP_ALIVE_S)
+    CONFIG_MQTT_SETUP_KEEP_ALIVE_S;
+#else
+    60;
+#endif
+
+inline constexpr std::uint32_t kConnectTimeoutMs =
+#if defined(CONFIG_MQTT_SETUP_CONNECT_TIMEOUT_MS)
+    CONFIG_MQTT_SETUP_CONNECT_TIMEOUT_MS;
+#else
+    10'000;
+#endif
+
+inline constexpr std::uint32_t kRetryFirstMs =
+#if defined(CONFIG_MQTT_SETUP_RETRY_FIRST_MS)
+    CONFIG_MQTT_SETUP_RETRY_FIRST_MS;
+#else
+    2'000;
+#endif
+
+inline constexpr std::uint32_t kRetryMaxMs =
+#if defined(CONFIG_MQTT_SETUP_RETRY_MAX_MS)
+    CONFIG_MQTT_SETUP_RETRY_MAX_MS;
+#else
+    60'000;
+#endif
+
+inline constexpr std::size_t kRxBufferSize =
+#if defined(CONFIG_MQTT_SETUP_RX_BUFFER_SIZE)
+    CONFIG_MQTT_SETUP_RX_BUFFER_SIZE;
+#else
+    4096;
+#endif
+
+inline constexpr std::size_t kTxBufferSize =
+#if defined(CONFIG_MQTT_SETUP_TX_BUFFER_SIZE)
+    CONFIG_MQTT_SETUP_TX_BUFFER_SIZE;
+#else
+    4096;
+#endif
+
+inline constexpr std::uint16_t kMaxInflight =
+#if defined(CONFIG_MQTT_SETUP_MAX_INFLIGHT)
+    CONFIG_MQTT_SETUP_MAX_INFLIGHT;
+#else
+    20;
+#endif
+
+inline constexpr std::uint32_t kQueueMessages =
+#if defined(CONFIG_MQTT_SETUP_OUTBOX_MESSAGES)
+    CONFIG_MQTT_SETUP_OUTBOX_MESSAGES;
+#else
+    1000;
+#endif
+
+inline constexpr std::size_t kQueueBytes =
+#if defined(CONFIG_MQTT_SETUP_OUTBOX_BYTES)
+    CONFIG_MQTT_SETUP_OUTBOX_BYTES;
+#else
+    64 * 1024;
+#endif
+
+// The connection task (ESP-IDF only; see src/platform/esp_idf/background_task.hpp).
+inline constexpr std::size_t kTaskStackSize =
+#if defined(CONFIG_MQTT_SETUP_TASK_STACK_SIZE)
+    CONFIG_MQTT_SETUP_TASK_STACK_SIZE;
+#else
+    6144;
+#endif
+
+inline constexpr int kTaskPriority =
+#if defined(CONFIG_MQTT_SETUP_TASK_PRIORITY)
+    CONFIG_MQTT_SETUP_TASK_PRIORITY;
+#else
+    5;
+#endif
+
+inline constexpr int kTaskCore =  // -1: any core
+#if defined(CONFIG_MQTT_SETUP_TASK_CORE)
+    CONFIG_MQTT_SETUP_TASK_CORE;
+#else
+    -1;
+#endif
+
+// TLS: the maximum fragment length to negotiate (RFC 6066; 0 = don't ask). mbedTLS's own
+// record buffers are CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN / OUT_CONTENT_LEN in ESP-IDF.
+inline constexpr std::size_t kTlsMaxFragmentLen =
+#if defined(CONFIG_MQTT_SETUP_TLS_MAX_FRAGMENT_LEN)
+    CONFIG_MQTT_SETUP_TLS_MAX_FRAGMENT_LEN;
+#else
+    0;
+#endif
+
+// 0 Error, 1 Warning, 2 Info, 3 Debug (LogLevel's order).
+inline constexpr std::uint8_t kLogLevel =
+#if defined(CONFIG_MQTT_SETUP_LOG_LEVEL)
+    CONFIG_MQTT_SETUP_LOG_LEVEL;
+#else
+    1;
+#endif
+
+}  // namespace mqtt_setup::kconfig

@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Flash and RAM of the core on a Cortex-M4, measured as shared/spec/footprint.md says.
+
+  size-report.py check  --nm NM IMAGE.elf
+      Fails (exit 1) if the image links anything that needs a heap, exceptions or RTTI.
+  size-report.py report --nm NM --min MIN.map --full FULL.map --probe size_probe.obj
+                        --session-archive libmqtt_setup_session.a [--output size.md]
+      Prints the Markdown size table (and writes it to --output).
+
+"Library flash" counts only the input sections of our own objects (libmqtt_setup_codec.a,
+libmqtt_setup_session.a) that the linker kept, read from the GNU ld map file: the C library,
+start-up code and the footprint program itself are not ours and not counted.
+"""
+import argparse
+import re
+import subprocess
+import sys
+
+# Symbols a core without heap, exceptions and RTTI must never link (DESIGN.md, Memory).
+FORBIDDEN = [
+    (re.compile(r"^(malloc|calloc|realloc|free|_malloc_r|_free_r|sbrk|_sbrk)$"), "heap"),
+    (re.compile(r"^_Zn[wa][jm]"), "operator new"),
+    (re.compile(r"^_Zd[la]Pv"), "operator delete"),
+    (re.compile(r"^__cxa_(throw|allocate_exception|begin_catch|rethrow)$"), "exceptions"),
+    (re.compile(r"^__gxx_personality"), "exceptions"),
+    (re.compile(r"^_ZT[IS]"), "RTTI (typeinfo)"),
+    (re.compile(r"^__dynamic_cast$"), "RTTI (dynamic_cast)"),
+]
+# Soft-float runtime: ~1 KB on a Cortex-M4 without FPU (footprint.md). Reported, not fatal.
+SOFT_FLOAT = re.compile(r"^__aeabi_(d|f)(add|sub|mul|div|cmp|2|to)|^__aeabi_[ui]?[l]?2[df]$")
+
+LAYERS = [
+    ("codec", re.compile(r"libmqtt_setup_codec\.a\(")),
+    ("backoff", re.compile(r"libmqtt_setup_session\.a\(backoff\.")),
+    ("session", re.compile(r"libmqtt_setup_session\.a\(")),
+]
+
+
+def run(args):
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def defined_symbols(nm, path):
+    names = set()
+    for line in run([nm, "--defined-only", path]).splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            names.add(parts[2])
+    return names
+
+
+def undefined_symbols(nm, path):
+    return {line.split()[-1] for line in run([nm, "--undefined-only", path]).splitlines()
+            if line.strip()}
+
+
+def check(args):
+    symbols = defined_symbols(args.nm, args.image) | undefined_symbols(args.nm, args.image)
+    problems = sorted({f"{name} ({why})" for name in symbols for pattern, why in FORBIDDEN
+                       if pattern.search(name)})
+    if problems:
+        print(f"size-report: {args.image} links what the core must never need:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    floats = sorted(name for name in symbols if SOFT_FLOAT.search(name))
+    if floats:
+        print(f"size-report: warning: {args.image} links soft-float runtime: {' '.join(floats)}")
+    return 0
+
+
+def category(section):
+    for prefix, name in ((".text", "text"), (".rodata", "rodata"), (".data", "data"),
+                         (".bss", "bss"), ("COMMON", "bss"), (".ARM.exidx", "unwind"),
+                         (".ARM.extab", "unwind")):
+        if section.startswith(prefix):
+            return name
+    return None  # debug info, comments, attributes, groups: not in the image
+
+
+def layer_of(path):
+    for name, pattern in LAYERS:
+        if pattern.search(path):
+            return name
+    return None
+
+
+INPUT_LINE = re.compile(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$")
+INPUT_NAME = re.compile(r"^ (\S+)$")
+INPUT_REST = re.compile(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$")
+
+
+def kept_sections(map_path):
+    """(layer, category, section name, size) of every kept input section of our objects."""
+    with open(map_path, encoding="utf-8", errors="replace") as f:
+        lines = f.read().splitlines()
+    try:
+        start = lines.index("Linker script and memory map")
+    except ValueError:
+        sys.exit(f"size-report: {map_path} is not a GNU ld map file")
+    sections = []
+    pending = None
+    for line in lines[start + 1:]:
+        if pending is not None:
+            rest = INPUT_REST.match(line)
+            pending_name, pending = pending, None
+            if rest:
+                sections.append((pending_name, int(rest.group(1), 16), int(rest.group(2), 16),
+                                 rest.group(3)))
+                continue
+        whole = INPUT_LINE.match(line)
+        if whole:
+            sections.append((whole.group(1), int(whole.group(2), 16), int(whole.group(3), 16),
+                             whole.group(4)))
+            continue
+        alone = INPUT_NAME.match(line)
+        if alone:
+            pending = alone.group(1)
+    result = []
+    for name, address, size, path in sections:
+        layer, kind = layer_of(path), category(name)
+        if layer and kind and size > 0:
+            result.append((layer, kind, name, size))
+    return result
+
+
+def totals(sections):
+    sums = {}
+    for layer, kind, _, size in sections:
+        sums[(layer, kind)] = sums.get((layer, kind), 0) + size
+    return sums
+
+
+def flash(sums, layer=None):
+    return sum(size for (l, k), size in sums.items()
+               if (layer is None or l == layer) and k in ("text", "rodata", "data", "unwind"))
+
+
+def ram(sums, layer=None):
+    return sum(size for (l, k), size in sums.items()
+               if (layer is None or l == layer) and k in ("data", "bss"))
+
+
+def object_code_size(nm, archive, member):
+    """Code + constants of one archive member (all its functions, as if every one were kept)."""
+    total = 0
+    current = None
+    for line in run([nm, "-S", "--defined-only", archive]).splitlines():
+        if line.endswith(":"):
+            current = line[:-1]
+            continue
+        parts = line.split()
+        if current == member and len(parts) == 4 and parts[2] in "TtRrDd":
+            total += int(parts[1], 16)
+    return total
+
+
+def probe_sizes(nm, probe):
+    sizes = {}
+    for line in run([nm, "-S", "--defined-only", probe]).splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[3].startswith("mqtt_setup_sizeof_"):
+            sizes[parts[3][len("mqtt_setup_sizeof_"):]] = int(parts[1], 16)
+    return sizes
+
+
+def demangle(names, cxxfilt):
+    try:
+        out = run([cxxfilt] + names)
+        return out.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return names
+
+
+def fmt(n):
+    return f"{n:,}"
+
+
+def report(args):
+    min_sections = kept_sections(args.min)
+    full_sections = kept_sections(args.full)
+    mins, fulls = totals(min_sections), totals(full_sections)
+    probe = probe_sizes(args.nm, args.probe)
+    session_size = probe.get("Session", 0)
+    cxxfilt = args.nm.replace("nm", "c++filt")
+    backoff = object_code_size(args.nm, args.session_archive, "backoff.cpp.obj")
+
+    out = []
+    out.append("| layer | flash MIN | flash FULL | of which .text / .rodata (FULL) | static RAM |")
+    out.append("|---|---:|---:|---:|---:|")
+    for layer in ("codec", "session"):
+        out.append(f"| {layer} | {fmt(flash(mins, layer))} B | {fmt(flash(fulls, layer))} B | "
+                   f"{fmt(fulls.get((layer, 'text'), 0))} / {fmt(fulls.get((layer, 'rodata'), 0))}"
+                   f" | {fmt(ram(fulls, layer))} B |")
+    out.append(f"| **library (codec + session)** | **{fmt(flash(mins))} B** | "
+               f"**{fmt(flash(fulls))} B** | {fmt(sum(fulls.get((l, 'text'), 0) for l in ('codec', 'session')))}"
+               f" / {fmt(sum(fulls.get((l, 'rodata'), 0) for l in ('codec', 'session')))} | "
+               f"{fmt(ram(fulls))} B |")
+    out.append(f"| backoff (for a reconnecting driver; not in MIN/FULL) | | {fmt(backoff)} B | | 0 B |")
+    unwind = sum(size for (l, k), size in fulls.items() if k == "unwind")
+    out.append("")
+    out.append(f"Unwind tables of ours in FULL (.ARM.exidx/.extab, counted in flash): {fmt(unwind)} B.")
+    out.append("")
+    out.append("| | bytes |")
+    out.append("|---|---:|")
+    out.append(f"| context: sizeof(Session), without caller buffers | {fmt(session_size)} B |")
+    for name in ("SessionConfig", "Event"):
+        if name in probe:
+            out.append(f"| of which sizeof({name}) | {fmt(probe[name])} B |")
+    out.append("")
+    out.append("RAM one client needs (core only: Session + the caller's receive, store and "
+               "transmit buffers; the facade's thread, socket and TLS are extra):")
+    out.append("")
+    out.append("| rx buffer | store | tx buffer | total RAM |")
+    out.append("|---:|---:|---:|---:|")
+    for rx, store, tx in ((512, 1024, 512), (1024, 4096, 1024), (4096, 16384, 4096),
+                          (4096, 65536, 4096)):
+        out.append(f"| {fmt(rx)} | {fmt(store)} | {fmt(tx)} | "
+                   f"{fmt(session_size + rx + store + tx + ram(fulls))} B |")
+    out.append("")
+    out.append("Largest kept input sections of ours in FULL (what costs the most):")
+    out.append("")
+    out.append("| bytes | layer | function or data |")
+    out.append("|---:|---|---|")
+    top = sorted(full_sections, key=lambda s: -s[3])[: args.top]
+    names = []
+    for _, kind, name, _ in top:
+        symbol = re.sub(r"^\.(text|rodata|data|bss)\.", "", name)
+        names.append(symbol)
+    for (layer, kind, name, size), pretty in zip(top, demangle(names, cxxfilt)):
+        pretty = pretty.replace("std::basic_string_view<char, std::char_traits<char> >",
+                                "std::string_view").replace("|", "\\|")
+        if len(pretty) > 110:
+            pretty = pretty[:107] + "..."
+        out.append(f"| {fmt(size)} | {layer} | `{pretty}` ({kind}) |")
+    text = "\n".join(out) + "\n"
+    print(text)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("--nm", default="arm-none-eabi-nm")
+    c.add_argument("image")
+    r = sub.add_parser("report")
+    r.add_argument("--nm", default="arm-none-eabi-nm")
+    r.add_argument("--min", required=True)
+    r.add_argument("--full", required=True)
+    r.add_argument("--session-archive", required=True)
+    r.add_argument("--probe", required=True)
+    r.add_argument("--output")
+    r.add_argument("--top", type=int, default=20)
+    args = parser.parse_args()
+    return check(args) if args.command == "check" else report(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
