@@ -173,6 +173,9 @@ class MQTTSetup {
 
   ClientStats stats() const;
   Error last_error() const;
+  /// More about the last connection failure than last_error() says (TLS: which certificate
+  /// and why); empty when there is nothing more.
+  std::string last_error_detail() const;
 
   /// Internal: the implementation (src/setup/client.hpp).
   struct Impl;

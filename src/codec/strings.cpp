@@ -1,6 +1,11 @@
-// UTF-8 strings, [MQTT-1.5.3]. Every PUBLISH topic passes through here, so ASCII — nearly all
-// topics — is checked a machine word at a time and only other bytes take the full decoder.
+// UTF-8 strings, [MQTT-1.5.3]. Every PUBLISH topic passes through here (three times per
+// publish, see Session::publish), so ASCII — nearly all topics — is checked in one branch-free
+// pass, 16 bytes at a time where SSE2 exists and a machine word at a time elsewhere; only
+// strings that fail that pass take the full decoder, which then says what is wrong.
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "codec/wire.hpp"
 
@@ -29,6 +34,40 @@ bool is_plain_word(const std::uint8_t* p) {
     suspicious |= zero_bytes((w | (kOnes * 0x08)) ^ (kOnes * '+'));
   }
   return (suspicious & kHighBits) == 0;
+}
+
+/// Whether all n bytes are plain (as is_plain_word). The flags of every block are ORed and
+/// tested once at the end: no branch per block, and the last block overlaps the one before
+/// instead of a byte loop for the tail.
+template <bool kTopicName>
+bool is_plain(const std::uint8_t* p, std::size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    const __m128i zero = _mm_setzero_si128();
+    __m128i flags = zero;  // a byte's high bit set: that byte is not plain
+    auto add = [&](const std::uint8_t* at) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+      flags = _mm_or_si128(flags, _mm_or_si128(v, _mm_cmpeq_epi8(v, zero)));
+      if constexpr (kTopicName) {  // the '+' / '#' test of is_plain_word
+        const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x08));
+        flags = _mm_or_si128(flags, _mm_cmpeq_epi8(folded, _mm_set1_epi8('+')));
+      }
+    };
+    for (std::size_t i = 0; i + 16 < n; i += 16) add(p + i);
+    add(p + n - 16);
+    return _mm_movemask_epi8(flags) == 0;
+  }
+#endif
+  if (n < sizeof(Word)) {
+    Word w = kOnes * 'a';  // padding that is plain itself
+    if (n != 0) std::memcpy(&w, p, n);
+    return is_plain_word<kTopicName>(reinterpret_cast<const std::uint8_t*>(&w));
+  }
+  bool plain = true;
+  for (std::size_t i = 0; i + sizeof(Word) < n; i += sizeof(Word)) {
+    plain &= is_plain_word<kTopicName>(p + i);
+  }
+  return plain & is_plain_word<kTopicName>(p + n - sizeof(Word));
 }
 
 constexpr bool is_continuation(std::uint8_t b) { return (b & 0xC0) == 0x80; }
@@ -93,6 +132,10 @@ namespace detail {
 TextCheck scan_utf8(std::string_view s, bool wildcards_are_invalid) {
   if (s.size() > kMaxStringLength) return TextCheck::TooLong;
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
+  // The fast pass stays here, inline, so the common answer costs no call into the decoder.
+  if (wildcards_are_invalid ? is_plain<true>(p, s.size()) : is_plain<false>(p, s.size())) {
+    return TextCheck::Ok;
+  }
   return wildcards_are_invalid ? scan<true>(p, s.size()) : scan<false>(p, s.size());
 }
 

@@ -33,8 +33,6 @@ std::string_view describe(Violation violation) {
     case Violation::UnexpectedPacketType: return "it sent a packet type a server never sends";
     case Violation::PacketBeforeConnack: return "its first packet was not CONNACK";
     case Violation::DuplicateConnack: return "it sent a second CONNACK";
-    case Violation::TooManyIncomingQoS2:
-      return "it sent more unreleased QoS 2 messages than the client accepts";
   }
   return "unknown violation";
 }

@@ -73,12 +73,14 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
   if (state_ == SessionState::Disconnected && config_.max_queued == 0) {
     return SessionError::NotConnected;
   }
-  if (!codec::is_valid_topic_name(message.topic)) return SessionError::InvalidTopic;
   codec::Publish packet = message;
   packet.dup = false;
   packet.packet_id = packet.qos == codec::QoS::AtMostOnce ? 0 : 1;  // real id set when sent
-  const std::size_t size = codec::encoded_size(packet);
-  if (size == 0) return SessionError::InvalidMessage;
+  const std::size_t size = codec::encoded_size(packet);  // also validates the topic
+  if (size == 0) {
+    return codec::is_valid_topic_name(message.topic) ? SessionError::InvalidMessage
+                                                     : SessionError::InvalidTopic;
+  }
   if (options.replace_queued) replace_queued(packet.topic);
   auto appended = append_record(size, now);
   if (!appended) return appended.error();

@@ -153,14 +153,10 @@ void Session::handle_publish(const codec::Publish& publish, std::optional<Event>
     queue_ack(codec::PacketType::Pubrec, publish.packet_id);
     if (seen) return;
     if (incoming_qos2_count_ == kMaxIncomingQoS2) {
-      Event ev;
-      ev.kind = Event::Kind::Disconnected;
-      ev.reason = DisconnectReason::ProtocolViolation;
-      ev.violation = Violation::TooManyIncomingQoS2;
-      fail(ev, last_rx_);
-      return;
+      ++stats_.qos2_untracked;  // legal in 3.1.1: deliver rather than drop the connection
+    } else {
+      incoming_qos2_[incoming_qos2_count_++] = publish.packet_id;
     }
-    incoming_qos2_[incoming_qos2_count_++] = publish.packet_id;
   }
   ++stats_.received;
   Event ev;

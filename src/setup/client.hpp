@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,7 +29,9 @@ struct MQTTSetup::Impl {
   std::optional<std::string> username;
   std::optional<std::string> password;
   std::string will_topic;
-  std::vector<std::uint8_t> rx, store, tx;
+  // Not zero-filled: untouched pages of a large store cost no RAM on Linux.
+  std::unique_ptr<std::uint8_t[]> rx_memory, store_memory, tx_memory;
+  std::span<std::uint8_t> rx, store, tx;
   std::string topic_buffer;  // publish() builds topics here, capacity reserved up front
   std::unique_ptr<Session> session;
   std::unique_ptr<Transport> transport;
@@ -54,6 +57,8 @@ struct MQTTSetup::Impl {
   bool started_background = false;    // setup_connection() finished its own attempts
   std::optional<TransportError> last_transport_error;  // detail for the next Disconnected
   ClientStats counters;
+  char last_detail[256] = {};  // copy of transport->last_error_detail() at the last failure
+  std::size_t last_detail_size = 0;
   std::vector<std::string> server_labels;  // "host:port" per server, made once
   std::string_view current_server;          // one of server_labels
 

@@ -62,7 +62,7 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
     lock.unlock();
     (void)::poll(fds, count, static_cast<int>(wait));
     lock.lock();
-    waker.drain();
+    if (count == 2 && (fds[1].revents & POLLIN) != 0) waker.drain();
     if (stopping) return;
     now = platform::now_ms();
   }
@@ -78,9 +78,13 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
       break;
     }
     if (*got == 0) break;
+    const bool filled = *got == space.size();
     session->rx_commit(*got, now);
     drain_events(lock);
     transmit(lock);
+    // A short read emptied the socket: another recv() would only say EAGAIN. (A TLS transport
+    // that still holds decrypted bytes says so through pending().)
+    if (!filled && transport->pending() == 0) break;
   }
   session->handle_timeout(now);
   drain_events(lock);
@@ -138,6 +142,9 @@ void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock) {
 void MQTTSetup::Impl::connection_failed(std::unique_lock<std::mutex>& lock, const Error& error) {
   close_transport();
   counters.last_error = error;
+  const std::string_view failure_detail = transport->last_error_detail();
+  last_detail_size = std::min(failure_detail.size(), sizeof last_detail);
+  std::copy_n(failure_detail.data(), last_detail_size, last_detail);
   const Millis now = platform::now_ms();
   std::uint32_t delay = 0;
   fatal = (error.kind == Error::Kind::Refused && is_fatal_refusal(error.refused)) ||

@@ -33,9 +33,12 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   commands_topic_prefix = topic_prefix + "commands/";
   if (options.will) will_topic = topic_prefix + options.will->topic_suffix;
 
-  rx.resize(options.rx_buffer_size);
-  tx.resize(options.tx_buffer_size);
-  store.resize(options.queue_bytes);
+  rx_memory = std::make_unique_for_overwrite<std::uint8_t[]>(options.rx_buffer_size);
+  tx_memory = std::make_unique_for_overwrite<std::uint8_t[]>(options.tx_buffer_size);
+  store_memory = std::make_unique_for_overwrite<std::uint8_t[]>(options.queue_bytes);
+  rx = {rx_memory.get(), options.rx_buffer_size};
+  tx = {tx_memory.get(), options.tx_buffer_size};
+  store = {store_memory.get(), options.queue_bytes};
   topic_buffer.reserve(topic_prefix.size() + options.tx_buffer_size);
 
   SessionConfig config;
@@ -265,6 +268,11 @@ void MQTTSetup::network_changed(bool up) {
   }
   m.waker.wake();
   m.changed.notify_all();
+}
+
+std::string MQTTSetup::last_error_detail() const {
+  std::lock_guard lock(impl_->mutex);
+  return std::string(impl_->last_detail, impl_->last_detail_size);
 }
 
 ClientStats MQTTSetup::stats() const {

@@ -1,12 +1,17 @@
 #include "setup/transport_factory.hpp"
 
 #include "mqtt_setup/tcp_transport.hpp"
+#if defined(MQTT_SETUP_HAS_TLS)
+#include "mqtt_setup/tls_transport.hpp"
+#endif
 
 namespace mqtt_setup {
 
 namespace {
 
-// Until the TLS transport exists, a TLS request fails loudly instead of silently going plain.
+#if !defined(MQTT_SETUP_HAS_TLS)
+// Built without mbedTLS (MQTT_SETUP_TLS=OFF): a TLS request fails loudly instead of silently
+// going plain.
 class UnavailableTls final : public Transport {
  public:
   Result<void, TransportError> connect(std::string_view, std::uint16_t, std::uint32_t) override {
@@ -21,12 +26,23 @@ class UnavailableTls final : public Transport {
   void close() override {}
   bool is_open() const override { return false; }
   int native_handle() const override { return -1; }
+  std::string_view last_error_detail() const override {
+    return "this build of mqtt_setup has no TLS (configured with MQTT_SETUP_TLS=OFF or "
+           "without mbedTLS)";
+  }
 };
+#endif
 
 }  // namespace
 
 std::unique_ptr<Transport> make_transport(const TlsOptions& tls) {
-  if (tls.enabled) return std::make_unique<UnavailableTls>();
+  if (tls.enabled) {
+#if defined(MQTT_SETUP_HAS_TLS)
+    return std::make_unique<TlsTransport>(tls);
+#else
+    return std::make_unique<UnavailableTls>();
+#endif
+  }
   return std::make_unique<TcpTransport>();
 }
 

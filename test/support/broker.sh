@@ -2,11 +2,16 @@
 # A private mosquitto for integration tests, on a free loopback port.
 #
 #   broker.sh start   DIR NAME [plain|auth]   start; writes DIR/NAME.port and DIR/NAME.pid
+#   broker.sh start   DIR NAME tls|tls_mutual CERT_DIR [CERT]
+#                                             the same over TLS, serving CERT_DIR/CERT.crt and
+#                                             .key (CERT: server by default; see tls_certs.sh)
 #   broker.sh stop    DIR NAME                stop the broker recorded in DIR/NAME.pid
 #   broker.sh restart DIR NAME                stop, then start again on the same port (for
 #                                             reconnect tests; persistent sessions survive)
 #
 # plain: anonymous clients allowed. auth: only user "device" with password "secret".
+# tls: plain's rules over TLS. tls_mutual: also requires a client certificate signed by
+# CERT_DIR/ca.crt. A restart keeps the mode, the certificate and the port.
 # Config, password file, persistence and log live in DIR/NAME/ (the log is mosquitto.log).
 # Environment: MOSQUITTO (binary, default: mosquitto on PATH or /usr/sbin/mosquitto),
 # MOSQUITTO_PASSWD, MQTT_SETUP_TEST_BROKER_MAX_S (safety lifetime, default 1800: a broker
@@ -78,6 +83,13 @@ write_config() {  # port mode
     echo "connection_messages true"
     # Started as root, mosquitto would switch to user "mosquitto" and lose access to $work.
     echo "user $(id -un)"
+    if [ "$mode" = tls ] || [ "$mode" = tls_mutual ]; then
+      # Listener options: they must follow the listener line.
+      echo "cafile $tls_dir/ca.crt"
+      echo "certfile $tls_dir/$tls_cert.crt"
+      echo "keyfile $tls_dir/$tls_cert.key"
+      [ "$mode" = tls_mutual ] && echo "require_certificate true"
+    fi
     if [ "$mode" = auth ]; then
       echo "allow_anonymous false"
       echo "password_file $work/passwd"
@@ -120,7 +132,20 @@ start_watchdog() {
 
 start() {  # mode [port]
   local mode=$1 fixed_port=${2:-}
-  case "$mode" in plain|auth) ;; *) die "mode must be plain or auth, not '$mode'" ;; esac
+  case "$mode" in
+    plain|auth) ;;
+    tls|tls_mutual)
+      if [ -z "$tls_dir" ] && [ -f "$work/tls" ]; then read -r tls_dir tls_cert <"$work/tls"; fi
+      [ -n "$tls_dir" ] || die "mode $mode needs CERT_DIR (made by test/support/tls_certs.sh)"
+      tls_dir=$(cd "$tls_dir" 2>/dev/null && pwd) || die "no certificate directory '$tls_dir'"
+      tls_cert=${tls_cert:-server}
+      case "$tls_cert" in *[!A-Za-z0-9_-]*) die "CERT may hold only letters, digits, _ and -" ;; esac
+      for f in ca.crt "$tls_cert.crt" "$tls_cert.key"; do
+        [ -r "$tls_dir/$f" ] || die "missing $tls_dir/$f"
+      done
+      ;;
+    *) die "mode must be plain, auth, tls or tls_mutual, not '$mode'" ;;
+  esac
   [ -n "$MOSQUITTO" ] || die "mosquitto not found (Debian: apt-get install mosquitto)"
   stop_broker  # a broker left over from an interrupted run
   mkdir -p "$dir" || die "cannot create $dir"
@@ -130,6 +155,7 @@ start() {  # mode [port]
   fi
   mkdir -p "$work" || die "cannot create $work"
   echo "$mode" >"$work/mode"
+  if [ -n "$tls_dir" ]; then echo "$tls_dir $tls_cert" >"$work/tls"; fi
   if [ "$mode" = auth ] && [ ! -f "$work/passwd" ]; then
     [ -n "$MOSQUITTO_PASSWD" ] || die "mosquitto_passwd not found (Debian: apt-get install mosquitto)"
     : >"$work/passwd" && chmod 600 "$work/passwd"
@@ -160,8 +186,12 @@ start() {  # mode [port]
   die "no free port found for $name after 20 attempts"
 }
 
+tls_dir=""
+tls_cert=""
 case "$command" in
   start)
+    tls_dir=${5:-}
+    tls_cert=${6:-}
     start "${4:-plain}"
     ;;
   stop)

@@ -115,5 +115,29 @@ TEST(Utf8, MultiByteCharacterAtEveryPosition) {
   }
 }
 
+// The fast pass reads blocks (16 bytes, a word, a padded word) and overlaps the last one:
+// every length and every position must still be seen.
+TEST(Utf8, FindsABadByteAtAnyPositionOfAnyLength) {
+  for (std::size_t length = 1; length <= 48; ++length) {
+    const std::string plain(length, 'a');
+    EXPECT_TRUE(is_valid_utf8_string(plain)) << length;
+    EXPECT_TRUE(is_valid_topic_name(plain)) << length;
+    for (std::size_t at = 0; at < length; ++at) {
+      std::string text = plain;
+      text[at] = '\0';
+      EXPECT_FALSE(is_valid_utf8_string(text)) << length << " NUL at " << at;
+      text[at] = static_cast<char>(0x80);  // a continuation byte without a lead
+      EXPECT_FALSE(is_valid_utf8_string(text)) << length << " 0x80 at " << at;
+      text[at] = '+';
+      EXPECT_TRUE(is_valid_utf8_string(text)) << length;
+      EXPECT_FALSE(is_valid_topic_name(text)) << length << " '+' at " << at;
+      text[at] = '#';
+      EXPECT_FALSE(is_valid_topic_name(text)) << length << " '#' at " << at;
+      text[at] = '+' | 0x40;  // 'k': one bit from '+', must not look like a wildcard
+      EXPECT_TRUE(is_valid_topic_name(text)) << length;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace codec_test

@@ -1,0 +1,177 @@
+// mqtt-setup against the scripted fake broker: the exit codes and messages of spec/cli.md for
+// brokers that misbehave in exactly one way (garbage, refusal, silence, a dropped connection).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cli_process.hpp"
+#include "fake_broker.hpp"
+
+namespace mqtt_setup::test {
+namespace {
+
+class CliFakeBrokerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(broker_.ok()); }
+
+  std::string server() const { return "127.0.0.1:" + std::to_string(broker_.port()); }
+  /// The options every run shares: this broker, a fixed id, quick retries.
+  std::vector<std::string> with_server(std::vector<std::string> args) const {
+    args.insert(args.begin() + 1, {"-s", server(), "-i", "cli-fake", "--retry-delay", "0.1"});
+    return args;
+  }
+
+  FakeBroker broker_;
+};
+
+TEST_F(CliFakeBrokerTest, SendExits6WhenTheBrokerAnswersGarbage) {
+  broker_.run([](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_packet();
+    c->send({0x20, 0x05, 0x00, 0x00});  // CONNACK with remaining length 5: malformed
+    c->hold(3s);
+  });
+  const CliRun run = run_cli(with_server({"send", "--attempts", "1", "a", "b"}));
+  EXPECT_EQ(run.exit_code, 6) << run.err;
+  EXPECT_EQ(run.error_lines(), 1) << run.err;
+  EXPECT_NE(run.err.find("protocol"), std::string::npos) << run.err;
+}
+
+TEST_F(CliFakeBrokerTest, SendExits3AndSaysWhyWhenRefused) {
+  broker_.run([](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_packet();
+    c->send(connack(false, 5));  // not authorized
+    c->hold(2s);
+  });
+  const CliRun run = run_cli(with_server({"send", "a", "b"}));
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_EQ(run.error_lines(), 1) << run.err;
+  EXPECT_NE(run.err.find("not authorized"), std::string::npos) << run.err;
+  EXPECT_EQ(broker_.connections(), 1) << "a refusal is not retried";
+}
+
+TEST_F(CliFakeBrokerTest, SendExits5WhenThePublishIsNeverAcknowledged) {
+  broker_.run([](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_packet();
+    c->send(connack(false, 0));
+    c->hold(5s);  // reads the PUBLISH, never answers
+  });
+  const CliRun run = run_cli(with_server({"send", "--timeout", "1", "a", "b"}));
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  EXPECT_EQ(run.error_lines(), 1) << run.err;
+  EXPECT_LT(run.elapsed, 4s);
+}
+
+TEST_F(CliFakeBrokerTest, SendExits1WhenNeverConnectedWithinTimeout) {
+  broker_.run([](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->hold(5s);  // TCP accepted, no CONNACK ever
+  });
+  const CliRun run = run_cli(with_server({"send", "--timeout", "1", "a", "b"}));
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.error_lines(), 1) << run.err;
+  EXPECT_LT(run.elapsed, 4s) << "--timeout bounds the whole command, connecting included";
+}
+
+TEST_F(CliFakeBrokerTest, SendResendsWhatWasInFlightAfterAConnectionLoss) {
+  broker_.run([](FakeBroker& b) {
+    {
+      auto c = b.accept();
+      ASSERT_TRUE(c);
+      c->read_packet();
+      c->send(connack(false, 0));
+      ASSERT_TRUE(c->read_until(kPublish));
+      c->reset();  // the link dies before the PUBACK
+    }
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_packet();
+    c->send(connack(true, 0));
+    const auto again = c->read_until(kPublish);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->topic(), "devices/cli-fake/sensors/temperature");
+    c->send(puback(*again->packet_id()));
+    c->hold(3s);
+  });
+  const CliRun run = run_cli(with_server({"send", "--no-clean", "sensors/temperature", "23.5"}));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(broker_.wait());
+}
+
+TEST_F(CliFakeBrokerTest, PipeDeliversEverythingAcrossAConnectionLoss) {
+  broker_.run([](FakeBroker& b) {
+    {
+      auto c = b.accept();
+      ASSERT_TRUE(c);
+      c->read_packet();
+      c->send(connack(false, 0));
+      ASSERT_TRUE(c->read_until(kPublish));
+      c->close();
+    }
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_packet();
+    c->send(connack(true, 0));
+    for (int i = 0; i < 3; ++i) {
+      const auto p = c->read_until(kPublish);
+      ASSERT_TRUE(p);
+      c->send(puback(*p->packet_id()));
+    }
+    c->hold(3s);
+  });
+  const CliRun run = run_cli(with_server({"pipe", "--no-clean", "--json", "log"}), "1\n2\n3\n");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find(R"({"event":"disconnected")"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(R"({"event":"summary","read":3,"delivered":3,"dropped":0})"),
+            std::string::npos)
+      << run.out;
+}
+
+TEST_F(CliFakeBrokerTest, ListenExits6OnAMalformedPacket) {
+  broker_.run([](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_packet();
+    c->send(connack(false, 0));
+    const auto subscribe = c->read_until(kSubscribe);
+    ASSERT_TRUE(subscribe);
+    c->send(suback(*subscribe->packet_id(), {1}));
+    c->send({0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F});  // remaining length of 5 bytes
+    c->hold(3s);
+  });
+  const CliRun run = run_cli(with_server({"listen"}));
+  EXPECT_EQ(run.exit_code, 6) << run.err;
+  EXPECT_EQ(run.error_lines(), 1) << run.err;
+}
+
+TEST_F(CliFakeBrokerTest, ListenPrintsMessagesAsTheyCome) {
+  broker_.run([](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_packet();
+    c->send(connack(false, 0));
+    const auto subscribe = c->read_until(kSubscribe);
+    ASSERT_TRUE(subscribe);
+    c->send(suback(*subscribe->packet_id(), {1}));
+    c->send(publish("devices/a/sensors/t", "23.5", 0));
+    c->send(publish("devices/b/status/online", "line one\nline two", 1, 7, true));
+    c->read_until(kPuback);
+    c->send({0xFF});  // garbage ends the listener, so the run finishes on its own
+    c->hold(2s);
+  });
+  const CliRun run = run_cli(with_server({"listen", "--json"}));
+  EXPECT_EQ(run.out,
+            "{\"topic\":\"devices/a/sensors/t\",\"payload\":\"23.5\",\"qos\":0,\"retain\":false}\n"
+            "{\"topic\":\"devices/b/status/online\",\"payload\":\"line one\\nline two\",\"qos\":1,"
+            "\"retain\":true}\n");
+}
+
+}  // namespace
+}  // namespace mqtt_setup::test

@@ -1,0 +1,229 @@
+#include "client_setup.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string_view>
+#include <vector>
+
+#include "config_file.hpp"
+#include "diagnostics.hpp"
+#include "topic_checks.hpp"
+
+namespace mqtt_setup::cli {
+namespace {
+
+constexpr std::uint16_t kMqttPort = 1883;
+constexpr std::uint16_t kMqttTlsPort = 8883;
+
+std::optional<std::string> environment(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
+}
+
+void check_readable_file(const std::string& path, std::string_view option) {
+  std::ifstream file(path);
+  if (!file)
+    throw UsageError("cannot read " + std::string(option) + " " + path + ": " +
+                     std::strerror(errno));
+}
+
+std::string first_line_of(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw UsageError("cannot read --password-file " + path + ": " + std::strerror(errno));
+  std::string line;
+  std::getline(file, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+std::string host_and_port(const ServerAddress& server) {
+  const bool ipv6_literal = server.host.find(':') != std::string::npos;
+  return (ipv6_literal ? "[" + server.host + "]" : server.host) + ":" + std::to_string(server.port);
+}
+
+TlsOptions resolve_tls(CLI::App& command, const ConnectionSettings& settings) {
+  TlsOptions tls;
+  tls.enabled = settings.tls;
+  if (!settings.tls) {
+    // These only mean something with TLS on; silently connecting in plain text would be worse.
+    for (const char* name :
+         {"--cafile", "--capath", "--cert", "--key", "--tls-server-name", "--insecure"})
+      if (command.get_option(name)->count() > 0)
+        throw UsageError(std::string(name) + " needs --tls");
+    return tls;
+  }
+  if (!settings.cafile.empty()) check_readable_file(settings.cafile, "--cafile");
+  if (!settings.capath.empty() && !std::filesystem::is_directory(settings.capath))
+    throw UsageError("--capath " + settings.capath + " is not a readable directory");
+  if (settings.cert.empty() != settings.key.empty())
+    throw UsageError("--cert and --key go together (a client certificate and its private key)");
+  if (!settings.cert.empty()) {
+    check_readable_file(settings.cert, "--cert");
+    check_readable_file(settings.key, "--key");
+  }
+  tls.ca_file = settings.cafile;
+  tls.ca_path = settings.capath;
+  tls.cert_file = settings.cert;
+  tls.key_file = settings.key;
+  tls.server_name = settings.tls_server_name;
+  tls.insecure = settings.insecure;
+  if (settings.insecure)
+    print_warning(
+        "--insecure: the broker's certificate and host name are NOT verified; "
+        "anyone on the network path can read and change this connection");
+  return tls;
+}
+
+std::string resolve_servers(CLI::App& command, const ConnectionSettings& settings,
+                            std::uint16_t default_port) {
+  const bool given = command.get_option("--server")->count() > 0;
+  const std::string list =
+      given ? settings.server : environment("MQTT_SETUP_SERVER").value_or("localhost");
+  std::vector<ServerAddress> servers = parse_server_list(list, default_port);
+  if (servers.empty())
+    throw UsageError("invalid server list \"" + list +
+                     "\" (expected HOST[:PORT][,HOST[:PORT]...])");
+  std::string joined;
+  for (ServerAddress& server : servers) {
+    if (server.port == 0) server.port = default_port;
+    if (server.port == kMqttTlsPort && !settings.tls)
+      print_warning("connecting to " + host_and_port(server) +
+                    " without --tls, but 8883 is the port for MQTT over TLS (add --tls?)");
+    if (!joined.empty()) joined += ',';
+    joined += host_and_port(server);
+  }
+  return joined;
+}
+
+void resolve_credentials(CLI::App& command, const ConnectionSettings& settings,
+                         ClientSetup& setup) {
+  const bool username_given = command.get_option("--username")->count() > 0;
+  std::optional<std::string> username =
+      username_given ? std::optional(settings.username) : environment("MQTT_SETUP_USERNAME");
+  if (username && username->empty()) username.reset();
+  setup.username = username;
+
+  if (command.get_option("--password-file")->count() > 0) {
+    // [MQTT-3.1.2-22]: a password needs a user name.
+    if (!username)
+      throw UsageError("--password-file needs a user name (-u or MQTT_SETUP_USERNAME)");
+    setup.password = first_line_of(settings.password_file);
+  } else if (username) {
+    setup.password = environment("MQTT_SETUP_PASSWORD");
+  }
+}
+
+std::optional<LastWill> resolve_will(CLI::App& command, const ConnectionSettings& settings) {
+  const bool topic_given = command.get_option("--will-topic")->count() > 0;
+  const bool message_given = command.get_option("--will-message")->count() > 0;
+  if (!topic_given && !message_given) return std::nullopt;
+  LastWill will;  // what is not given keeps the agent's default (status/online, "offline")
+  if (topic_given) {
+    check_topic_suffix(settings.will_topic, "--will-topic");
+    will.topic_suffix = settings.will_topic;
+  }
+  if (message_given) will.message = settings.will_message;
+  return will;
+}
+
+void describe_for_debugging(const ClientSetup& setup, const ConnectionSettings& settings) {
+  if (!debug_output_enabled()) return;
+  std::string line = "servers " + setup.servers + ", client id " +
+                     (setup.options.client_id.empty() ? "(platform id)" : setup.options.client_id);
+  if (setup.username) line += ", user " + *setup.username;
+  if (setup.password)  // never the password itself
+    line += settings.password_file.empty() ? ", password from MQTT_SETUP_PASSWORD"
+                                           : ", password from " + settings.password_file;
+  line += setup.options.tls.enabled ? ", TLS" : ", no TLS";
+  print_debug(line);
+}
+
+void log_to_stderr(LogLevel level, std::string_view line) {
+  switch (level) {
+    case LogLevel::Error:
+      print_debug("(error) " + std::string(line));
+      break;
+    case LogLevel::Warning:
+      print_debug("(warning) " + std::string(line));
+      break;
+    case LogLevel::Info:
+    case LogLevel::Debug:
+      print_debug(line);
+      break;
+  }
+}
+
+}  // namespace
+
+ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings, QoS default_qos) {
+  if (!settings.config_file.empty()) apply_config_file(command, settings.config_file);
+  if (settings.verbose) enable_debug_output();
+
+  ClientSetup setup;
+  Options& options = setup.options;
+  options.tls = resolve_tls(command, settings);
+  setup.default_port = settings.port > 0 ? static_cast<std::uint16_t>(settings.port)
+                                         : (settings.tls ? kMqttTlsPort : kMqttPort);
+  setup.servers = resolve_servers(command, settings, setup.default_port);
+  resolve_credentials(command, settings, setup);
+
+  if (command.get_option("--client-id")->count() > 0) {
+    check_client_id(settings.client_id);
+    options.client_id = settings.client_id;
+  }
+  options.will = resolve_will(command, settings);
+  options.keep_alive_s = static_cast<std::uint16_t>(settings.keepalive_s);
+  options.clean_session = !settings.no_clean;
+  setup.qos = settings.qos < 0 ? default_qos : static_cast<QoS>(settings.qos);
+  setup.retain = settings.retain;
+  options.qos = setup.qos;
+  options.retain = setup.retain;
+  options.attempts = static_cast<std::uint32_t>(settings.attempts);
+  options.retry.first_ms = to_milliseconds(settings.retry_delay_s);
+  options.retry.max_ms = to_milliseconds(settings.retry_max_s);
+  options.queue_messages = static_cast<std::uint32_t>(settings.queue);
+  options.overflow = OverflowPolicy::DropOldest;
+  setup.timeout = std::chrono::milliseconds(to_milliseconds(settings.timeout_s));
+  setup.json = settings.json;
+  setup.queue_file = settings.queue_file;
+
+  // Without -v stderr is kept for the one error line: the commands report failures themselves.
+  options.log_level = settings.verbose ? LogLevel::Debug : LogLevel::Error;
+  options.log = settings.verbose ? log_to_stderr : [](LogLevel, std::string_view) {};
+
+  describe_for_debugging(setup, settings);
+  return setup;
+}
+
+std::size_t publish_packet_bytes(const ClientSetup& setup, std::size_t suffix_bytes,
+                                 std::size_t payload_bytes) {
+  // The platform id is short ("linux_" + 12 hex digits); 64 covers it without asking for it.
+  const std::size_t client_id_bytes = std::max<std::size_t>(setup.options.client_id.size(), 64);
+  const std::size_t topic_bytes =
+      setup.options.topic_root.size() + 1 + client_id_bytes + 1 + suffix_bytes;
+  constexpr std::size_t kFixedHeader = 5, kLengthPrefix = 2, kPacketId = 2;
+  return kFixedHeader + kLengthPrefix + topic_bytes + kPacketId + payload_bytes;
+}
+
+std::uint32_t to_milliseconds(double seconds) {
+  return static_cast<std::uint32_t>(std::llround(std::clamp(seconds, 0.0, kMaxSeconds) * 1000.0));
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  const auto ms = duration.count();
+  std::string text = std::to_string(ms / 1000);
+  if (const auto fraction = ms % 1000; fraction != 0) {
+    std::string digits = std::to_string(1000 + fraction).substr(1);
+    while (digits.back() == '0') digits.pop_back();
+    text += "." + digits;
+  }
+  return text + " s";
+}
+
+}  // namespace mqtt_setup::cli

@@ -1,0 +1,24 @@
+// The subcommands of mqtt-setup. Each adds itself and its options to the application before
+// parsing, and hands back what runs it afterwards.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace mqtt_setup::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // returns the exit code; may throw UsageError
+};
+
+Command add_id_command(CLI::App& app);
+Command add_send_command(CLI::App& app);
+Command add_pipe_command(CLI::App& app);
+Command add_listen_command(CLI::App& app);
+/// A command the contract names that this build does not have yet: it says so and exits 2.
+Command add_unfinished_command(CLI::App& app, const std::string& name,
+                               const std::string& description);
+
+}  // namespace mqtt_setup::cli

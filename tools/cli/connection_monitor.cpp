@@ -1,0 +1,59 @@
+#include "connection_monitor.hpp"
+
+#include "diagnostics.hpp"
+#include "exit_codes.hpp"
+#include "json_output.hpp"
+
+namespace mqtt_setup::cli {
+
+std::string Failure::describe() const {
+  return server.empty() ? error.message() : server + ": " + error.message();
+}
+
+ConnectionMonitor::ConnectionMonitor(Wakeup& wakeup, StdoutLines* json_events)
+    : wakeup_(wakeup), json_events_(json_events) {}
+
+void ConnectionMonitor::attach(MQTTSetup& mqtt) {
+  mqtt.on_event([this](const ClientEvent& event) { handle(event); });
+}
+
+void ConnectionMonitor::handle(const ClientEvent& event) {
+  if (json_events_ != nullptr)
+    if (auto line = event_json(event)) json_events_->write(to_json_line(*line));
+  {
+    std::lock_guard lock(mutex_);
+    switch (event.kind) {
+      case ClientEvent::Kind::Connecting:
+      case ClientEvent::Kind::Connected:
+        server_ = std::string(event.server);
+        break;
+      case ClientEvent::Kind::ConnectFailed:
+      case ClientEvent::Kind::Disconnected:
+        if (!event.error) break;  // a disconnect we asked for
+        if (!event.server.empty()) server_ = std::string(event.server);
+        last_failure_ = Failure{event.error, server_};
+        if (!fatal_ && retrying_cannot_help(event.error)) fatal_ = last_failure_;
+        break;
+      case ClientEvent::Kind::Delivered:
+      case ClientEvent::Kind::Dropped:
+        break;  // counted by stats(); the wake-up is what matters
+      case ClientEvent::Kind::Subscribed:
+        if (event.refused)
+          print_warning("the broker refused a subscription (not authorized for that filter?)");
+        break;
+    }
+  }
+  wakeup_.notify();
+}
+
+std::optional<Failure> ConnectionMonitor::fatal() const {
+  std::lock_guard lock(mutex_);
+  return fatal_;
+}
+
+std::optional<Failure> ConnectionMonitor::last_failure() const {
+  std::lock_guard lock(mutex_);
+  return last_failure_;
+}
+
+}  // namespace mqtt_setup::cli

@@ -1,0 +1,160 @@
+#include "connection_options.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace mqtt_setup::cli {
+namespace {
+
+CLI::Validator seconds(bool zero_allowed) {
+  return CLI::Validator(
+      [zero_allowed](std::string& text) -> std::string {
+        char* end = nullptr;
+        errno = 0;
+        const double value = std::strtod(text.c_str(), &end);
+        const bool number =
+            end != text.c_str() && *end == '\0' && errno == 0 && std::isfinite(value);
+        if (!number || value < 0 || (!zero_allowed && value == 0) || value > kMaxSeconds)
+          return "\"" + text + "\" is not a number of seconds" + (zero_allowed ? " >= 0" : " > 0") +
+                 " (fractions allowed, e.g. 0.5)";
+        return {};
+      },
+      "");  // no text: the option's own type name says "S"
+}
+
+}  // namespace
+
+void add_connection_options(CLI::App& command, ConnectionSettings& s) {
+  // Repeating an option is not an error: the last one wins, so scripts can append overrides.
+  command.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+
+  const char* connection = "Connection";
+  command
+      .add_option("-s,--server", s.server,
+                  "HOST[:PORT][,HOST[:PORT]...]; several servers form a failover list, tried in "
+                  "order, then round again (default: $MQTT_SETUP_SERVER, else localhost)")
+      ->type_name("LIST")
+      ->group(connection);
+  command
+      .add_option("-p,--port", s.port,
+                  "port for servers given without one (default: 1883, or 8883 with --tls)")
+      ->check(CLI::Range(1, 65535).description(""))
+      ->type_name("N")
+      ->group(connection);
+  command.add_option("-u,--username", s.username, "user name (default: $MQTT_SETUP_USERNAME)")
+      ->type_name("U")
+      ->group(connection);
+  command
+      .add_option("--password-file", s.password_file,
+                  "password: the first line of F (default: $MQTT_SETUP_PASSWORD); there is "
+                  "deliberately no password flag")
+      ->type_name("F")
+      ->group(connection);
+  command
+      .add_option("-i,--client-id", s.client_id,
+                  "client id (default: the platform id, see `mqtt-setup id`)")
+      ->type_name("ID")
+      ->group(connection);
+  command
+      .add_option("-k,--keepalive", s.keepalive_s,
+                  "MQTT keep-alive in seconds; a missing answer to PINGREQ within it means a dead "
+                  "link (default: 60)")
+      ->check(CLI::Range(0, 65535).description(""))
+      ->type_name("S")
+      ->group(connection);
+  command
+      .add_flag("--no-clean", s.no_clean,
+                "persistent session: the broker keeps subscriptions and queued messages")
+      ->group(connection);
+  command
+      .add_option("--attempts", s.attempts,
+                  "connection attempts before giving up (send; default: 3)")
+      ->check(CLI::Range(1, 1'000'000).description(""))
+      ->type_name("N")
+      ->group(connection);
+  command
+      .add_option("--retry-delay", s.retry_delay_s,
+                  "first delay between attempts, growing exponentially with random jitter "
+                  "(default: 2)")
+      ->check(seconds(true))
+      ->type_name("S")
+      ->group(connection);
+  command.add_option("--retry-max", s.retry_max_s, "cap of that delay (default: 60)")
+      ->check(seconds(true))
+      ->type_name("S")
+      ->group(connection);
+  command.add_option("--will-topic", s.will_topic, "last will topic, under devices/{client_id}/")
+      ->type_name("SUFFIX")
+      ->group(connection);
+  command.add_option("--will-message", s.will_message, "last will message (default: offline)")
+      ->type_name("M")
+      ->group(connection);
+
+  const char* tls = "TLS";
+  command
+      .add_flag("--tls", s.tls,
+                "TLS with certificate and host name verification, against the system CA store "
+                "unless --cafile/--capath")
+      ->group(tls);
+  command.add_option("--cafile", s.cafile, "trust anchors: a PEM bundle")
+      ->type_name("F")
+      ->group(tls);
+  command.add_option("--capath", s.capath, "trust anchors: a directory of PEM files")
+      ->type_name("D")
+      ->group(tls);
+  command.add_option("--cert", s.cert, "client certificate (mutual TLS)")
+      ->type_name("F")
+      ->group(tls);
+  command.add_option("--key", s.key, "its private key")->type_name("F")->group(tls);
+  command
+      .add_option("--tls-server-name", s.tls_server_name,
+                  "name checked against the certificate and sent as SNI (default: the host)")
+      ->type_name("N")
+      ->group(tls);
+  command
+      .add_flag("--insecure", s.insecure, "turn certificate verification OFF (prints a warning)")
+      ->group(tls);
+
+  const char* delivery = "Delivery";
+  command.add_option("-q,--qos", s.qos, "0, 1 or 2 (default: 1)")
+      ->check(CLI::Range(0, 2).description(""))
+      ->type_name("0|1|2")
+      ->group(delivery);
+  command.add_flag("-r,--retain", s.retain, "publish retained")->group(delivery);
+  command
+      .add_option("--queue", s.queue,
+                  "pipe: messages held while disconnected; beyond it the oldest is dropped and "
+                  "counted (default: 1000)")
+      ->check(CLI::Range(0, 10'000'000).description(""))
+      ->type_name("N")
+      ->group(delivery);
+  command
+      .add_option("--queue-file", s.queue_file,
+                  "pipe: keep the queue in this file, so that it survives a restart of the program")
+      ->type_name("PATH")
+      ->group(delivery);
+  command
+      .add_option("--timeout", s.timeout_s,
+                  "send: the whole command; pipe: time allowed after end of input to deliver what "
+                  "is left (default: 30)")
+      ->check(seconds(false))
+      ->type_name("S")
+      ->group(delivery);
+
+  const char* output = "Output";
+  command.add_flag("--json", s.json, "machine-readable JSON lines on stdout (listen, pipe)")
+      ->group(output);
+  command
+      .add_flag("-v,--verbose", s.verbose,
+                "debug log on stderr: packets and state changes (never a password)")
+      ->group(output);
+  command
+      .add_option("--config", s.config_file,
+                  "JSON file whose keys are the long option names ({\"server\": \"...\", "
+                  "\"keepalive\": 30}); flags override it")
+      ->type_name("F")
+      ->group(output);
+}
+
+}  // namespace mqtt_setup::cli

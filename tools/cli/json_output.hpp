@@ -1,0 +1,30 @@
+// The --json lines. Keys keep the order spec/cli.md lists them in (ordered_json), so the output
+// reads like the documentation; byte strings that are not UTF-8 (payloads are arbitrary bytes)
+// are printed with U+FFFD instead of aborting the line.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "mqtt_setup/mqtt_setup.hpp"
+
+namespace mqtt_setup::cli {
+
+using Json = nlohmann::ordered_json;
+
+/// One line of JSON, never throwing on invalid UTF-8.
+std::string to_json_line(const Json& object);
+
+/// {"topic","payload","qos","retain"}: listen's line per message.
+Json message_json(const Message& message);
+
+/// {"event": ...} for a connection state change; nothing for per-message events
+/// (Delivered, Dropped), which the summary counts instead.
+std::optional<Json> event_json(const ClientEvent& event);
+
+/// pipe's final line: {"event":"summary","read":N,"delivered":N,"dropped":N}.
+Json summary_json(std::uint64_t read, std::uint64_t delivered, std::uint64_t dropped);
+
+}  // namespace mqtt_setup::cli
