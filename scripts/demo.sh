@@ -7,8 +7,14 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 build=${BUILD_DIR:-build}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$(nproc)" --target mqtt-setup sensor_node
+echo "== building (a few minutes the first time; log: $build/demo-build.log)"
+mkdir -p "$build"
+if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+       cmake --build "$build" -j"$(nproc)" --target mqtt-setup sensor_node; } >"$build/demo-build.log" 2>&1; then
+  tail -n 30 "$build/demo-build.log" >&2
+  echo "demo: the build failed (full log: $build/demo-build.log)" >&2
+  exit 1
+fi
 
 work=$(mktemp -d)
 listener_pid=""

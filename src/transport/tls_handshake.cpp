@@ -107,6 +107,7 @@ Result<void, TransportError> open_session(TlsTransportState& s, std::string_view
   s.ssl_ready = true;
   // Both the name certificate verification checks and the SNI the broker sees.
   r = mbedtls_ssl_set_hostname(&s.ssl, name_z);
+  tls::expect_address(s, name_z);
   if (r != 0) {
     s.detail.clear();
     s.detail << "the TLS server name '" << name << "' was refused: ";

@@ -89,6 +89,10 @@ struct TlsTransportState {
   std::size_t problem_count = 0;
   std::array<tls::CertificateProblem, tls::kMaxProblems> problems{};
   bool resumed = false;
+  // The verified name when it is an IP literal (4 or 16 bytes, else 0): mbedTLS before 3.5
+  // compares it only with DNS names, so on_verify checks the iPAddress SANs itself.
+  std::array<unsigned char, 16> expected_ip{};
+  std::size_t expected_ip_size = 0;
 
   // --- outcome
   std::optional<TransportError> deferred_error;  // end of stream seen after returning bytes
@@ -114,6 +118,8 @@ int on_verify(void* state, mbedtls_x509_crt* certificate, int depth, std::uint32
 
 /// Clears what on_verify() recorded, before a handshake.
 void reset_verification(TlsTransportState& state);
+/// Before a handshake: when `name` is an IP literal, remember it for the iPAddress SAN check.
+void expect_address(TlsTransportState& state, const char* name);
 
 /// TCP connect, then the handshake, both within `timeout_ms`; offers the saved session when
 /// it belongs to the same name, host and port. The caller has marked the state busy.

@@ -1,5 +1,7 @@
 // What certificate verification found, kept for the error detail: mbedTLS reports only a set
 // of flags at the end, and frees the broker's chain before we could name the culprit.
+#include <arpa/inet.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -16,7 +18,7 @@ bool self_signed(const mbedtls_x509_crt& certificate) {
                      certificate.subject_raw.len) == 0;
 }
 
-[[maybe_unused]] bool looks_like_ip_address(std::string_view name) {
+bool looks_like_ip_address(std::string_view name) {
   if (name.find(':') != std::string_view::npos) return true;  // IPv6
   return !name.empty() && name.find_first_not_of("0123456789.") == std::string_view::npos;
 }
@@ -53,14 +55,11 @@ void describe_certificate(TlsTransportState& state, std::string_view name) {
       d << " — the CA that signed it is not among the trust anchors";
       break;
     case MBEDTLS_X509_BADCERT_CN_MISMATCH:
-      d << " '" << name << "' (compared with its subjectAltName DNS names, else its CN)";
-#if MBEDTLS_VERSION_NUMBER < 0x03050000
-      // IP address SANs are matched from mbedTLS 3.5 on (Mbed-TLS/mbedtls#7436).
       if (looks_like_ip_address(name)) {
-        d << "; this mbedTLS cannot match IP addresses: connect by name or set the TLS server "
-             "name";
+        d << " '" << name << "' (compared with its subjectAltName IP addresses)";
+      } else {
+        d << " '" << name << "' (compared with its subjectAltName DNS names, else its CN)";
       }
-#endif
       break;
     case MBEDTLS_X509_BADCERT_EXPIRED:
       d << ": valid until ";
@@ -96,7 +95,37 @@ int fatal_alert(const TlsTransportState& state) {
   return message[1];
 }
 
+#if MBEDTLS_VERSION_NUMBER < 0x03050000
+// RFC 5280 4.2.1.6: an iPAddress GeneralName ([7] IMPLICIT OCTET STRING) holds the 4 or 16
+// address bytes. mbedTLS keeps every subjectAltName entry raw in subject_alt_names.
+bool certificate_names_address(const mbedtls_x509_crt& certificate, const unsigned char* ip,
+                               std::size_t ip_size) {
+  constexpr int kIpAddressTag = MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7;
+  for (const mbedtls_x509_sequence* san = &certificate.subject_alt_names; san != nullptr;
+       san = san->next) {
+    if (san->buf.tag == kIpAddressTag && san->buf.len == ip_size &&
+        std::memcmp(san->buf.p, ip, ip_size) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+#endif
+
 }  // namespace
+
+void expect_address(TlsTransportState& state, const char* name) {
+  state.expected_ip_size = 0;
+#if MBEDTLS_VERSION_NUMBER < 0x03050000
+  if (::inet_pton(AF_INET, name, state.expected_ip.data()) == 1) {
+    state.expected_ip_size = 4;
+  } else if (::inet_pton(AF_INET6, name, state.expected_ip.data()) == 1) {
+    state.expected_ip_size = 16;
+  }
+#else
+  (void)name;
+#endif
+}
 
 int on_verify(void* context, mbedtls_x509_crt* certificate, int depth, std::uint32_t* flags) {
   auto& state = *static_cast<TlsTransportState*>(context);
@@ -107,6 +136,12 @@ int on_verify(void* context, mbedtls_x509_crt* certificate, int depth, std::uint
   }
 #endif
   ++state.verify_calls;
+#if MBEDTLS_VERSION_NUMBER < 0x03050000
+  if (depth == 0 && state.expected_ip_size != 0 && (*flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) &&
+      certificate_names_address(*certificate, state.expected_ip.data(), state.expected_ip_size)) {
+    *flags &= ~static_cast<std::uint32_t>(MBEDTLS_X509_BADCERT_CN_MISMATCH);
+  }
+#endif
   if (*flags == 0) return 0;
   state.verify_flags |= *flags;
   if (state.problem_count < kMaxProblems) {
