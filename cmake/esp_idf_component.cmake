@@ -14,6 +14,7 @@ file(GLOB mqtt_setup_idf_sources
   ${mqtt_setup_root}/src/session/*.cpp
   ${mqtt_setup_root}/src/setup/*.cpp
   ${mqtt_setup_root}/src/transport/*.cpp        # TCP, and TLS on ESP-IDF's mbedTLS
+  ${mqtt_setup_root}/src/platform/*.cpp          # shared by every port (client id format)
   ${mqtt_setup_root}/src/platform/esp_idf/*.cpp)
 
 idf_component_register(

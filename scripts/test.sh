@@ -5,10 +5,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Beyond the build: TLS certificates, the Cortex-M cross build and QEMU, fuzzing and
-# sanitizers (clang), valgrind, and the benchmark peers.
+# sanitizers (clang), valgrind, the benchmark peers, and RabbitMQ as a second broker.
 scripts/install-deps.sh openssl gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
   qemu-system-arm clang-14 libclang-rt-14-dev valgrind strace \
-  libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3
+  libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3 rabbitmq-server
 
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -17,3 +17,14 @@ ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 300
 
 # The core on a Cortex-M4: cross build, unit tests under QEMU, footprint images, size table.
 ARM_BUILD_DIR="${build}-arm" scripts/steps/cross.sh
+
+# The integration tests once more under valgrind (no errors, no leaks), reusing this build.
+BUILD_DIR="$build" scripts/steps/valgrind.sh
+
+# libFuzzer (clang) on the decoder and the session, bounded in time.
+FUZZ_SECONDS=${FUZZ_SECONDS:-30} BUILD_DIR="${build}-fuzz" scripts/steps/fuzz.sh
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+BUILD_DIR="${build}-asan" scripts/steps/sanitize.sh
+
+echo "scripts/test.sh: all steps passed"

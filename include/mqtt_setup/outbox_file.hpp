@@ -14,22 +14,23 @@
 #include <string>
 #include <vector>
 
+#include "mqtt_setup/platform.hpp"
 #include "mqtt_setup/session.hpp"
 
 namespace mqtt_setup {
 
-class OutboxFile final : public StoreJournal {
+class OutboxFile final : public platform::DurableQueue {
  public:
   /// Opens (or creates) the log and reads what a previous run left undelivered.
   /// On failure returns nullptr and sets `error_number` (errno).
   static std::unique_ptr<OutboxFile> open(const std::string& path, std::uint32_t sync_interval_ms,
                                           int& error_number);
-  ~OutboxFile();
+  ~OutboxFile() override;
   OutboxFile(const OutboxFile&) = delete;
   OutboxFile& operator=(const OutboxFile&) = delete;
 
   /// Encoded PUBLISH packets still undelivered when the file was opened, oldest first.
-  const std::vector<std::vector<std::uint8_t>>& recovered() const { return recovered_; }
+  const std::vector<std::vector<std::uint8_t>>& recovered() const override { return recovered_; }
   /// Bytes of a torn or corrupt tail that open() cut off (0 when the file was clean).
   std::uint64_t discarded_bytes() const { return discarded_; }
 
@@ -37,9 +38,9 @@ class OutboxFile final : public StoreJournal {
   void removed(std::uint32_t ticket) override;
 
   /// Replaces the log with one "stored" record per message the session still holds.
-  bool rewrite(const Session& session);
+  bool rewrite(const Session& session) override;
   /// rewrite() when the log has grown past `threshold` bytes; sync when the interval is due.
-  void maintain(const Session& session, Millis now, std::uint64_t threshold);
+  void maintain(const Session& session, Millis now, std::uint64_t threshold) override;
 
   std::uint64_t size() const { return size_; }
   /// The last write error (errno), 0 if none: the log keeps going but is not durable then.

@@ -4,9 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mqtt_setup/session.hpp"
 
@@ -30,5 +32,23 @@ std::string default_client_id(std::string_view prefix = client_id_prefix());
 
 /// Sleeps the calling thread.
 void sleep_ms(std::uint32_t ms);
+
+/// A store journal that keeps undelivered messages across restarts (Options::queue_file).
+class DurableQueue : public StoreJournal {
+ public:
+  virtual ~DurableQueue() = default;
+  /// Encoded PUBLISH packets a previous run left undelivered, oldest first.
+  virtual const std::vector<std::vector<std::uint8_t>>& recovered() const = 0;
+  /// Starts afresh with what the session holds now.
+  virtual bool rewrite(const Session& session) = 0;
+  /// Periodic upkeep: compaction past `threshold` bytes, syncing.
+  virtual void maintain(const Session& session, Millis now, std::uint64_t threshold) = 0;
+};
+
+/// Opens the platform's durable queue at `path` (Linux: an OutboxFile). nullptr with
+/// `error_number` (errno) set when it cannot, ENOTSUP where the platform has none yet.
+std::unique_ptr<DurableQueue> open_durable_queue(const std::string& path,
+                                                 std::uint32_t sync_interval_ms,
+                                                 int& error_number);
 
 }  // namespace mqtt_setup::platform

@@ -103,7 +103,8 @@ struct Event {
     Disconnected,  // reason (+ refused / decode_error / violation)
     Message,       // message: views into the receive buffer, valid until the next poll_event()
     Delivered,     // ticket: QoS 1 PUBACK, QoS 2 PUBCOMP (QoS 0: only stats().delivered)
-    Dropped,       // ticket, drop_reason
+    Dropped,       // ticket, drop_reason (when many are dropped between two polls, only the
+                   // first few are reported; stats() counts every one)
     Subscribed,    // ticket, return_codes (one per filter; codec::kSubackFailure = refused)
     Unsubscribed,  // ticket
   };
@@ -249,7 +250,9 @@ class Session {
   // 3.1.1 puts no limit on QoS 2 messages a broker leaves unreleased (mosquitto 2.0 was seen
   // with 34); beyond this many, messages are still delivered but their ids not remembered.
   static constexpr std::size_t kMaxIncomingQoS2 = 128;
-  static constexpr std::size_t kMaxEvents = 16;
+  // Events that wait in the session: Disconnected and Dropped (acknowledgements and messages are
+  // returned as they are decoded). Small, because a fleet holds thousands of sessions.
+  static constexpr std::size_t kMaxEvents = 4;
 
   // store
   Record* record_at(std::size_t offset) const;

@@ -59,8 +59,10 @@ void Session::fail(Event event, Millis /*now*/) {
 }
 
 void Session::push_event(const Event& event) {
+  // Only Dropped events can pile up (publishing while nobody polls). They may fill all but one
+  // slot, so a Disconnected event always finds room; beyond that they are only counted.
+  if (event.kind == Event::Kind::Dropped && event_count_ >= kMaxEvents - 1) return;
   if (event_count_ == kMaxEvents) {
-    // Only Dropped events can pile up (publishing while nobody polls); keep the newest news.
     event_head_ = (event_head_ + 1) % kMaxEvents;
     --event_count_;
   }

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "mqtt_setup/mqtt_setup.hpp"
-#include "mqtt_setup/outbox_file.hpp"
+#include "mqtt_setup/platform.hpp"
 #include "mqtt_setup/transport.hpp"
 #include "setup/waker.hpp"
 
@@ -36,7 +36,7 @@ struct MQTTSetup::Impl {
   std::unique_ptr<Session> session;
   std::unique_ptr<Transport> transport;
   Waker waker;
-  std::unique_ptr<OutboxFile> outbox_file;  // Options::queue_file
+  std::unique_ptr<platform::DurableQueue> outbox_file;  // Options::queue_file
   PublishOptions default_publish;           // from Options::message_ttl_ms, latest_per_topic
 
   // --- shared between threads, guarded by mutex ---

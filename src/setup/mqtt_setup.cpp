@@ -68,7 +68,8 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
 
 void MQTTSetup::Impl::open_outbox_file() {
   int error_number = 0;
-  outbox_file = OutboxFile::open(options.queue_file, options.queue_file_sync_ms, error_number);
+  outbox_file =
+      platform::open_durable_queue(options.queue_file, options.queue_file_sync_ms, error_number);
   if (!outbox_file) {
     Error e;
     e.kind = Error::Kind::Storage;

@@ -4,7 +4,6 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
-#include <string>
 
 namespace mqtt_setup::cli {
 
@@ -17,8 +16,7 @@ Command add_id_command(CLI::App& app);
 Command add_send_command(CLI::App& app);
 Command add_pipe_command(CLI::App& app);
 Command add_listen_command(CLI::App& app);
-/// A command the contract names that this build does not have yet: it says so and exits 2.
-Command add_unfinished_command(CLI::App& app, const std::string& name,
-                               const std::string& description);
+Command add_agent_command(CLI::App& app);
+Command add_fleet_command(CLI::App& app);
 
 }  // namespace mqtt_setup::cli

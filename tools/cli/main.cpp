@@ -24,8 +24,8 @@ std::vector<Command> add_commands(CLI::App& app) {
       add_send_command(app),
       add_pipe_command(app),
       add_listen_command(app),
-      add_unfinished_command(app, "agent", "long-running device agent"),
-      add_unfinished_command(app, "fleet", "simulate many devices (load generator)"),
+      add_agent_command(app),
+      add_fleet_command(app),
   };
 }
 

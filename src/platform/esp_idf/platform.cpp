@@ -3,6 +3,7 @@
 #if defined(ESP_PLATFORM)
 
 #include <array>
+#include <cerrno>
 
 #include "esp_mac.h"          // esp_read_mac, ESP_MAC_WIFI_STA: components/esp_hw_support/include/esp_mac.h
 #include "esp_random.h"       // esp_fill_random: components/esp_hw_support/include/esp_random.h
@@ -36,26 +37,16 @@ std::size_t unique_id(std::span<std::uint8_t> out) {
 
 std::string_view client_id_prefix() { return "esp32"; }
 
-std::string default_client_id(std::string_view prefix) {
-  // Same format as the seed and the POSIX port: "esp32_" + lower-case hex, e.g. esp32_a1b2c3d4e5f6.
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::array<std::uint8_t, 16> id{};
-  const std::size_t count = unique_id(id);
-  std::string result;
-  result.reserve(prefix.size() + 1 + 2 * count);
-  result.append(prefix);
-  result.push_back('_');
-  for (std::size_t i = 0; i < count; ++i) {
-    result.push_back(kHex[id[i] >> 4]);
-    result.push_back(kHex[id[i] & 0x0F]);
-  }
-  return result;
-}
-
 void sleep_ms(std::uint32_t ms) {
   // At least one tick, so a 1 ms sleep still yields to other tasks (and the idle watchdog).
   const TickType_t ticks = pdMS_TO_TICKS(ms);
   vTaskDelay(ticks > 0 ? ticks : 1);
+}
+
+std::unique_ptr<DurableQueue> open_durable_queue(const std::string&, std::uint32_t, int& error_number) {
+  // Not yet on ESP32: a durable queue there belongs in NVS or a flash partition.
+  error_number = ENOTSUP;
+  return nullptr;
 }
 
 }  // namespace mqtt_setup::platform

@@ -216,6 +216,11 @@ void OutboxFile::maintain(const Session& session, Millis now, std::uint64_t thre
   }
 }
 
+std::unique_ptr<platform::DurableQueue> platform::open_durable_queue(
+    const std::string& path, std::uint32_t sync_interval_ms, int& error_number) {
+  return OutboxFile::open(path, sync_interval_ms, error_number);
+}
+
 }  // namespace mqtt_setup
 
 #endif  // !ESP_PLATFORM

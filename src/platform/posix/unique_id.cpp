@@ -167,21 +167,6 @@ std::size_t unique_id(std::span<std::uint8_t> out) {
 
 std::string_view client_id_prefix() { return "linux"; }
 
-std::string default_client_id(std::string_view prefix) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::array<std::uint8_t, 16> id{};
-  const std::size_t count = unique_id(id);
-  std::string result;
-  result.reserve(prefix.size() + 1 + 2 * count);
-  result.append(prefix);
-  result.push_back('_');
-  for (std::size_t i = 0; i < count; ++i) {
-    result.push_back(kHex[id[i] >> 4]);
-    result.push_back(kHex[id[i] & 0x0F]);
-  }
-  return result;
-}
-
 }  // namespace mqtt_setup::platform
 
 #endif  // !ESP_PLATFORM

@@ -156,8 +156,8 @@ case_usage_errors() {
   expect_usage_error "port out of range" send -p 70000 a b
   expect_usage_error "negative timeout" send --timeout -1 a b
   expect_usage_error "bad server list" send -s 'host:notaport' a b
-  expect_usage_error "agent not implemented" agent
-  expect_usage_error "fleet not implemented" fleet --devices 3
+  expect_usage_error "agent interval out of range" agent --interval 0
+  expect_usage_error "fleet without devices" fleet --devices 0
   echo '{"server": ' >"$work/broken.json"
   expect_usage_error "invalid config JSON" send --config "$work/broken.json" a b
   echo '{"no-such-option": 1}' >"$work/unknown.json"

@@ -156,6 +156,20 @@ TEST(SessionReconnect, OverflowWhileDisconnectedDropsOldestAndCounts) {
   EXPECT_EQ(codec::as_text(sent[0].publish().payload), "2");
 }
 
+TEST(SessionReconnect, DisconnectedEventSurvivesAFloodOfDrops) {
+  SessionConfig c = SessionHarness::default_config();
+  c.max_queued = 2;
+  SessionHarness h(c);
+  h.connect();
+  h.session().connection_lost(h.now());
+  for (int i = 0; i < 20; ++i) h.publish("devices/x/a", std::to_string(i), QoS::AtLeastOnce);
+  auto evs = h.events();
+  ASSERT_FALSE(evs.empty());
+  EXPECT_EQ(evs[0].kind, Event::Kind::Disconnected);
+  EXPECT_GE(of_kind(evs, Event::Kind::Dropped).size(), 1u);
+  EXPECT_EQ(h.session().stats().dropped, 18u);  // every drop counted, reported or not
+}
+
 TEST(SessionReconnect, RejectNewPolicyKeepsOldest) {
   SessionConfig c = SessionHarness::default_config();
   c.max_queued = 2;

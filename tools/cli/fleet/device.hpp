@@ -1,0 +1,131 @@
+// One simulated device of `mqtt-setup fleet`: a sans-IO Session on one non-blocking TCP socket,
+// behaving like `agent` with synthetic readings (availability with a last will, readings every
+// interval, commands/configuration and commands/restart). It owns no thread and no timer: the
+// fleet's single epoll loop (fleet_loop.hpp) calls it when its socket is ready or its deadline
+// has come. Its memory is the Session plus the two buffers the loop hands it from one arena, so
+// an idle device costs a few KiB and no allocation.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "../agent/agent_configuration.hpp"
+#include "latency_histogram.hpp"
+#include "mqtt_setup/backoff.hpp"
+#include "mqtt_setup/session.hpp"
+
+namespace mqtt_setup::cli {
+
+/// Running totals the progress line shows (the final summary sums the sessions' own stats).
+struct FleetCounters {
+  std::uint64_t connected = 0;  // MQTT sessions up right now
+  std::uint64_t ever_connected = 0;  // devices that connected at least once
+  std::uint64_t published = 0;
+  std::uint64_t acknowledged = 0;  // QoS 1/2 acknowledgements
+  std::uint64_t reconnects = 0;    // established sessions lost (and retried)
+  std::uint64_t connect_failures = 0;  // attempts that never got a CONNACK
+  std::uint64_t commands = 0;
+};
+
+struct ServerEndpoint {
+  sockaddr_storage address{};
+  socklen_t length = 0;
+  std::string name;  // host:port, for messages
+};
+
+/// What every device shares with the loop.
+struct FleetContext {
+  int epoll_fd = -1;
+  std::span<std::uint8_t> tx;  // one transmit buffer: each device writes its bytes at once
+  std::vector<ServerEndpoint> servers;
+  BackoffPolicy backoff;
+  AgentConfiguration defaults;  // interval, readings, qos of a device nobody reconfigured
+  std::string will_suffix;
+  std::string will_message;
+  bool publishing = true;  // false once --duration is over
+  Millis now_ms = 0;
+  std::uint64_t now_us = 0;
+  FleetCounters counters;
+  LatencyHistogram latency;
+  /// Bytes a socket did not take at once, per device index: rare (a full send buffer), so
+  /// they live here rather than costing every device a buffer.
+  std::unordered_map<std::uint32_t, std::vector<std::uint8_t>> unsent;
+  std::uint64_t random_state = 0x9e3779b97f4a7c15u;
+  std::uint32_t random();
+};
+
+/// The synthetic readings, named like the agent's (host_readings.hpp).
+std::vector<std::string> synthetic_reading_names();
+
+class Device {
+ public:
+  Device(std::uint32_t index, const SessionConfig& config, SessionBuffers buffers,
+         Millis start_at);
+  Device(const Device&) = delete;
+  Device& operator=(const Device&) = delete;
+
+  /// When the loop must call on_deadline() next.
+  Millis deadline() const { return deadline_; }
+  /// Waiting to connect and due: the loop decides when (--connect-rate) and calls connect().
+  bool wants_to_connect(Millis now) const { return state_ == State::Waiting && wake_at_ <= now; }
+  void connect(FleetContext& context);
+  void on_deadline(FleetContext& context);
+  void on_socket(FleetContext& context, std::uint32_t epoll_events);
+
+  /// After --duration: say "offline" (retained) like the agent on SIGTERM; no more readings.
+  void say_goodbye(FleetContext& context);
+  /// Nothing left to deliver (or nobody to deliver it to).
+  bool settled() const;
+  /// DISCONNECT and close; the device stays down.
+  void shut_down(FleetContext& context);
+
+  const Session& session() const { return session_; }
+
+ private:
+  enum class State : std::uint8_t { Waiting, TcpConnecting, Mqtt, Closed };
+  struct Batch {
+    std::uint32_t first_ticket = 0;
+    std::uint64_t sent_us = 0;
+  };
+
+  std::string topic(std::string_view suffix) const;
+  void publish(FleetContext& context, std::string_view suffix, std::string_view payload,
+               codec::QoS qos, bool retain);
+  void publish_readings(FleetContext& context);
+  void handle_command(FleetContext& context, std::string_view name, std::string_view payload);
+  void on_connected(FleetContext& context);
+  void on_delivered(FleetContext& context, std::uint32_t ticket);
+  void read(FleetContext& context);
+  void pump(FleetContext& context);
+  bool process_events(FleetContext& context);
+  bool flush(FleetContext& context);
+  void watch(FleetContext& context, bool writable);
+  void lost(FleetContext& context);
+  void ended(FleetContext& context);
+  void update_deadline(FleetContext& context);
+
+  Session session_;
+  std::uint32_t index_;
+  int fd_ = -1;
+  State state_ = State::Waiting;
+  bool established_ = false;  // this connection got its CONNACK
+  bool ever_connected_ = false;
+  bool stopping_ = false;
+  bool writable_watched_ = false;
+  bool restart_requested_ = false;  // commands/restart: reconnect soon, not after a backoff
+  codec::QoS qos_;
+  std::uint8_t readings_mask_ = 0xff;  // bit i: synthetic_reading_names()[i]
+  std::uint16_t attempt_ = 0;
+  std::uint32_t interval_ms_ = 0;
+  Millis wake_at_;       // Waiting: next connect; TcpConnecting: connect timeout
+  Millis next_publish_ = kNever;
+  Millis deadline_;
+  Batch batches_[2];     // the two latest publish groups, for publish -> ack latency
+};
+
+}  // namespace mqtt_setup::cli

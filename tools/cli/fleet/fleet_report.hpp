@@ -1,0 +1,50 @@
+// What `fleet` says: a progress line on stderr while it runs, an optional CSV time series
+// (--stats-file, for plotting), and one summary at the end (text, or one JSON object).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "../json_output.hpp"
+#include "device.hpp"
+
+namespace mqtt_setup::cli {
+
+/// One sample of the run, once a second.
+struct FleetSample {
+  double elapsed_s = 0;
+  std::uint32_t devices = 0;
+  FleetCounters counters;
+  double published_per_s = 0;
+  double acknowledged_per_s = 0;
+  std::uint64_t rss_kib = 0;
+};
+
+struct FleetSummary {
+  std::uint32_t devices = 0;
+  std::uint64_t connected = 0;          // devices that connected at least once
+  double connect_all_s = -1;            // first moment all were connected; -1: never
+  std::uint64_t published = 0;          // messages accepted by the sessions
+  std::uint64_t acknowledged = 0;       // QoS 1/2 acknowledged, QoS 0 written
+  std::uint64_t lost = 0;               // published - acknowledged
+  std::uint64_t dropped = 0;            // of which replaced or dropped while offline
+  std::uint64_t reconnects = 0;
+  std::uint64_t connect_failures = 0;
+  double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0;
+  std::uint64_t baseline_rss_kib = 0;   // before the devices existed
+  std::uint64_t connected_rss_kib = 0;  // when all were connected (or at the end)
+  std::uint64_t peak_rss_kib = 0;
+  double rss_per_device_bytes = 0;      // (connected - baseline) / devices
+  double duration_s = 0;
+};
+
+std::string progress_line(const FleetSample& sample);
+/// The CSV header, and one row per sample.
+void write_stats_header(std::FILE* file);
+void write_stats_row(std::FILE* file, const FleetSample& sample);
+
+Json summary_json(const FleetSummary& summary);
+std::string summary_text(const FleetSummary& summary);
+
+}  // namespace mqtt_setup::cli
