@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <string>
@@ -80,6 +81,34 @@ TEST(FacadeOutbox, QueuedMessagesSurviveARestart) {
   MQTTSetup third{"127.0.0.1:1", 0, std::nullopt, std::nullopt, durable("esp32_durable", file)};
   EXPECT_EQ(third.stats().session.queued, 0u);
   std::filesystem::remove(file);
+}
+
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages_total = 0;
+  std::size_t pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return pages_resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// A long outage fills the queue; from then on memory stays flat and every drop is counted.
+TEST(FacadeOutbox, FullQueueKeepsMemoryFlatAndCountsEveryDrop) {
+  Options o = durable("esp32_outage", "");
+  o.queue_messages = 1000;
+  o.queue_bytes = 256 * 1024;
+  MQTTSetup offline{"127.0.0.1:1", 0, std::nullopt, std::nullopt, o};
+  auto sender = offline.setup_connection();
+  const std::string reading(100, 'x');
+  for (int i = 0; i < 2'000; ++i) sender("sensors/reading", reading);  // queue full by now
+  const std::size_t before = resident_bytes();
+  constexpr int kMore = 100'000;
+  for (int i = 0; i < kMore; ++i) sender("sensors/reading", reading);
+  const std::size_t after = resident_bytes();
+  const auto stats = offline.stats().session;
+  EXPECT_EQ(stats.queued, 1000u);
+  EXPECT_EQ(stats.dropped, 2'000u + kMore - 1000u);
+  EXPECT_EQ(stats.published, 2'000u + kMore);
+  EXPECT_LE(after, before + 64 * 1024) << "resident memory grew during the outage";
 }
 
 TEST(FacadeOutbox, UnusableQueueFileIsReported) {
