@@ -344,6 +344,39 @@ case_pipe_queue_file_survives_restart() {
     fail "the kept lines did not arrive complete and in order: $(cat "$work/sub")"
 }
 
+case_pipe_queue_file_survives_kill_9() {
+  need_clients
+  local port id pipe_pid i
+  port=$(broker_port plain) || exit $?  # 77: skipped
+  id=$(unique_id kill9)
+  seq 1 200 >"$work/input"
+  # An outage: the input is read and queued, then the process is killed without a chance to
+  # clean up, while its input is still open (so it is not exiting on its own).
+  mkfifo "$work/fifo9"
+  "$CLI" pipe -s "127.0.0.1:$(closed_port)" -i "$id" --retry-delay 0.1 \
+    --queue-file "$work/queue9" log <"$work/fifo9" >"$work/out" 2>"$work/err" &
+  pipe_pid=$!
+  background_pids+=($pipe_pid)
+  exec 7>"$work/fifo9"  # this shell holds the write end: no end of input
+  cat "$work/input" >&7
+  for i in $(seq 50); do
+    [ -s "$work/queue9" ] && [ "$(stat -c %s "$work/queue9")" -gt 4000 ] && break
+    sleep 0.1
+  done
+  sleep 0.5
+  kill -9 "$pipe_pid" 2>/dev/null
+  wait "$pipe_pid" 2>/dev/null
+  exec 7>&-
+  # The next run delivers everything the killed one had queued, in order.
+  start_subscriber "$work/sub9" "$port" "devices/$id/log" 200 15
+  : >"$work/empty"
+  run_cli_input "$work/empty" pipe -s "127.0.0.1:$port" -i "$id" --queue-file "$work/queue9" log
+  expect_code 0 "pipe delivering the queue a killed run left"
+  await_line "$work/sub9" "^devices/$id/log 200$" 15 || fail "received: $(wc -l <"$work/sub9") lines"
+  sed "s|^devices/$id/log ||" "$work/sub9" | diff -q - "$work/input" >/dev/null ||
+    fail "the kept lines did not arrive complete and in order"
+}
+
 case_tls_handshake_failure() {
   local port
   port=$(broker_port plain) || exit $?  # 77: skipped
