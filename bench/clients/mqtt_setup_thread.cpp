@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "bench_args.hpp"
+#include "mqtt_setup_options.hpp"
 #include "mqtt_setup/mqtt_setup.hpp"
 
 namespace {
@@ -24,17 +25,7 @@ int main(int argc, char** argv) {
   bench::Outcome out;
 
   const auto start = bench::Clock::now();
-  Options options;
-  options.background = true;
-  options.client_id = args.client_id;
-  options.attempts = 1;
-  options.reconnect = false;
-  options.max_inflight = static_cast<std::uint16_t>(args.inflight);
-  // The defaults (4 KiB, 64 KiB) unless a message or the window needs more.
-  const std::size_t packet_max = args.payload.size() + args.topic.size() + 64;
-  options.tx_buffer_size = std::max<std::size_t>(options.tx_buffer_size, packet_max);
-  options.queue_bytes = std::max<std::size_t>(options.queue_bytes, (args.inflight + 2) * packet_max);
-  options.log_level = LogLevel::Error;
+  Options options = bench::facade_options(args, /*background=*/true);
   MQTTSetup mqtt{args.host, args.port, std::nullopt, std::nullopt, std::move(options)};
 
   std::mutex mutex;
