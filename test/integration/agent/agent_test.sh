@@ -142,8 +142,7 @@ case_restart() {
   command_to "$id" restart now
   await_line "$work/restart.sub" "status/restart restarting$" 5 || fail "restart not acknowledged"
   await_line "$work/agent.out" '"event":"restarting"' 5 || fail "no restarting event"
-  # The subscriber already holds the retained "online" from before: wait for the new image's
-  # own start (a sanitizer build takes a while to start) and its second "online".
+  # Wait for the new image's own start (a sanitizer build takes a while to start).
   local i
   for i in $(seq 100); do
     [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -ge 2 ] && break
@@ -151,12 +150,17 @@ case_restart() {
   done
   [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -eq 2 ] ||
     fail "the agent did not start again in the same process"
+  # "online" after the acknowledgement: the new image's (a retained one from before may or may
+  # not precede it: RabbitMQ sends retained messages to exact-topic subscriptions only).
+  online_after_restart() {
+    awk '/status\/restart restarting$/ {seen = 1; next}
+         seen && /status\/online online$/ {n++} END {print n + 0}' "$work/restart.sub"
+  }
   for i in $(seq 100); do
-    [ "$(count_lines "$work/restart.sub" 'status/online online$')" -ge 2 ] && break
+    [ "$(online_after_restart)" -ge 1 ] && break
     sleep 0.1
   done
-  [ "$(count_lines "$work/restart.sub" 'status/online online$')" -ge 2 ] ||
-    fail "not online again after the restart"
+  [ "$(online_after_restart)" -ge 1 ] || fail "not online again after the restart"
   kill -0 "$agent_pid" || fail "the agent is gone"
   kill -TERM "$agent_pid"
   await_exit "$started_pid" 10 && [ "$code" -eq 0 ] || fail "restarted agent: exit $code on SIGTERM"
