@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -83,6 +85,12 @@ TEST(FacadeOutbox, QueuedMessagesSurviveARestart) {
   std::filesystem::remove(file);
 }
 
+// valgrind's own bookkeeping grows with the program's work, so RSS says nothing under it.
+bool under_valgrind() {
+  const char* preload = std::getenv("LD_PRELOAD");
+  return preload != nullptr && std::strstr(preload, "vgpreload") != nullptr;
+}
+
 std::size_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   std::size_t pages_total = 0;
@@ -108,7 +116,9 @@ TEST(FacadeOutbox, FullQueueKeepsMemoryFlatAndCountsEveryDrop) {
   EXPECT_EQ(stats.queued, 1000u);
   EXPECT_EQ(stats.dropped, 2'000u + kMore - 1000u);
   EXPECT_EQ(stats.published, 2'000u + kMore);
-  EXPECT_LE(after, before + 64 * 1024) << "resident memory grew during the outage";
+  if (!under_valgrind()) {
+    EXPECT_LE(after, before + 64 * 1024) << "resident memory grew during the outage";
+  }
 }
 
 TEST(FacadeOutbox, UnusableQueueFileIsReported) {
