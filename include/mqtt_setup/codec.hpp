@@ -1,4 +1,4 @@
-// MQTT 3.1.1 packets <-> bytes. Pure functions: no state, no I/O, no allocation.
+// MQTT 3.1.1 and 5.0 packets <-> bytes. Pure functions: no state, no I/O, no allocation.
 //
 // Encoding: `encoded_size(packet)` tells how many bytes `encode(packet, out)` writes into the
 // caller's buffer. Decoding is incremental: `decode()` on a prefix of a packet answers
@@ -6,6 +6,11 @@
 // holds views (string_view / span) into the caller's buffer, valid while that buffer is.
 // Both directions of every packet are supported: clients and the fake brokers of the tests
 // use the same code. Thread safety: every function is reentrant.
+//
+// Versions: one code path where 3.1.1 and 5.0 agree. The version is a parameter of encode()
+// and a field of DecodeLimits (CONNECT carries its own, Connect::version). 5.0's additions
+// (properties, reason codes, subscription options, AUTH) are fields that 3.1.1 ignores when
+// encoding and leaves empty when decoding.
 #pragma once
 
 #include <cstddef>
@@ -15,30 +20,23 @@
 #include <string_view>
 #include <variant>
 
+#include "mqtt_setup/bytes.hpp"
+#include "mqtt_setup/properties.hpp"
 #include "mqtt_setup/result.hpp"
 
 namespace mqtt_setup::codec {
-
-using Bytes = std::span<const std::uint8_t>;
-using MutableBytes = std::span<std::uint8_t>;
-
-/// Views the characters of a string as bytes (payloads are often text).
-inline Bytes as_bytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-inline std::string_view as_text(Bytes b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
 
 enum class PacketType : std::uint8_t {
   Connect = 1, Connack = 2, Publish = 3, Puback = 4, Pubrec = 5, Pubrel = 6, Pubcomp = 7,
   Subscribe = 8, Suback = 9, Unsubscribe = 10, Unsuback = 11, Pingreq = 12, Pingresp = 13,
   Disconnect = 14,
+  Auth = 15,  // 5.0 only
 };
 
 enum class QoS : std::uint8_t { AtMostOnce = 0, AtLeastOnce = 1, ExactlyOnce = 2 };
 
-/// CONNACK return codes, [MQTT-3.2.2.3].
+/// CONNACK return codes of 3.1.1, [MQTT-3.2.2.3]. Under 5.0 the same field holds the CONNACK
+/// reason code (0, or one of the failures in codec::reason, [MQTT-3.2.2.2]).
 enum class ConnectReturnCode : std::uint8_t {
   Accepted = 0,
   UnacceptableProtocolVersion = 1,
@@ -59,12 +57,15 @@ struct Will {
   Bytes payload;
   QoS qos = QoS::AtMostOnce;
   bool retain = false;
+  Properties properties;  // 5.0: will delay, message expiry, content type, ...
 };
 
 struct Connect {
+  ProtocolVersion version = ProtocolVersion::V311;  // decides the layout, whatever encode() is told
+  Properties properties;  // 5.0
   std::string_view client_id;
   std::uint16_t keep_alive_s = 60;
-  bool clean_session = true;
+  bool clean_session = true;  // 5.0 calls it clean start
   std::optional<Will> will;
   std::optional<std::string_view> username;
   std::optional<Bytes> password;
@@ -73,6 +74,7 @@ struct Connect {
 struct Connack {
   bool session_present = false;
   ConnectReturnCode return_code = ConnectReturnCode::Accepted;
+  Properties properties;  // 5.0: receive maximum, maximum packet size, topic alias maximum, ...
 };
 
 struct Publish {
@@ -82,17 +84,33 @@ struct Publish {
   bool retain = false;
   bool dup = false;
   std::uint16_t packet_id = 0;  // only for QoS 1 and 2
+  Properties properties;        // 5.0; with a topic alias the topic may be empty
+  /// 5.0, encoding only: properties written before `properties`, already encoded and not
+  /// checked again (the session's topic alias and message expiry, valid by construction).
+  Bytes extra_properties;
 };
 
 /// PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: a type and a packet identifier.
+/// 5.0 adds a reason code and properties (both left out on the wire when 0 and empty,
+/// [MQTT-3.4.2.1]) and, for UNSUBACK only, one reason code per filter in `reason_codes`.
 struct Ack {
   PacketType type = PacketType::Puback;
   std::uint16_t packet_id = 0;
+  std::uint8_t reason_code = reason::kSuccess;
+  Properties properties;
+  Bytes reason_codes;  // UNSUBACK under 5.0: at least one
 };
+
+/// 5.0 retain handling, [MQTT-3.8.3.1].
+enum class RetainHandling : std::uint8_t { SendOnSubscribe = 0, SendIfNew = 1, DoNotSend = 2 };
 
 struct Subscription {
   std::string_view filter;
   QoS qos = QoS::AtMostOnce;
+  // 5.0 subscription options, [MQTT-3.8.3.1]; 3.1.1 sends only the QoS.
+  bool no_local = false;
+  bool retain_as_published = false;
+  RetainHandling retain_handling = RetainHandling::SendOnSubscribe;
 };
 
 /// The topic filters of a SUBSCRIBE (with QoS) or UNSUBSCRIBE (without).
@@ -135,25 +153,40 @@ class FilterList {
 
 struct Subscribe {
   std::uint16_t packet_id = 0;
-  FilterList filters;  // QoS per filter
+  FilterList filters;  // QoS (and 5.0 options) per filter
+  Properties properties;  // 5.0: subscription identifier, user properties
 };
 
 struct Suback {
   std::uint16_t packet_id = 0;
-  Bytes return_codes;  // granted QoS 0..2, or kSubackFailure
+  Bytes return_codes;  // granted QoS 0..2, or kSubackFailure; 5.0: reason codes
+  Properties properties;  // 5.0
 };
 
 struct Unsubscribe {
   std::uint16_t packet_id = 0;
   FilterList filters;  // QoS ignored
+  Properties properties;  // 5.0
 };
 
 struct Pingreq {};
 struct Pingresp {};
-struct Disconnect {};
+
+/// 3.1.1: nothing but the fixed header. 5.0: a reason code and properties (session expiry,
+/// reason string, server reference), both left out when 0 and empty.
+struct Disconnect {
+  std::uint8_t reason_code = reason::kSuccess;
+  Properties properties;
+};
+
+/// 5.0 enhanced authentication exchange, [MQTT-3.15].
+struct Auth {
+  std::uint8_t reason_code = reason::kSuccess;
+  Properties properties;
+};
 
 using Packet = std::variant<Connect, Connack, Publish, Ack, Subscribe, Suback, Unsubscribe,
-                            Pingreq, Pingresp, Disconnect>;
+                            Pingreq, Pingresp, Disconnect, Auth>;
 
 PacketType type_of(const Packet& packet);
 std::string_view name_of(PacketType type);  // "CONNECT", "PUBACK", ...
@@ -173,19 +206,27 @@ enum class EncodeError : std::uint8_t {
   EmptyFilterList,        // SUBSCRIBE/UNSUBSCRIBE without filters, [MQTT-3.8.3-3], [MQTT-3.10.3-2]
   PasswordWithoutUsername,  // [MQTT-3.1.2-22]
   InvalidPacketType,      // an Ack whose type is not PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK
+  InvalidProperty,        // 5.0: not allowed in this packet, twice, malformed or out of range
+  InvalidReasonCode,      // 5.0: a reason code this packet cannot carry
+  NotInThisVersion,       // AUTH, or a 5.0-only field, under 3.1.1
 };
 std::string_view describe(EncodeError error);
 
 /// Bytes the packet takes on the wire (fixed header included). 0 if it cannot be encoded.
-std::size_t encoded_size(const Packet& packet);
+std::size_t encoded_size(const Packet& packet, ProtocolVersion version = ProtocolVersion::V311);
 
-/// Writes the packet into `out`; returns the number of bytes written.
-Result<std::size_t, EncodeError> encode(const Packet& packet, MutableBytes out);
+/// Writes the packet into `out`; returns the number of bytes written. 3.1.1 ignores the 5.0
+/// fields (properties, reason codes, subscription options) except where the result would be
+/// a different packet: AUTH and a PUBLISH without topic are refused.
+Result<std::size_t, EncodeError> encode(const Packet& packet, MutableBytes out,
+                                        ProtocolVersion version = ProtocolVersion::V311);
 
 // Per-type overloads (same rules), for callers that know the type and want no variant.
-std::size_t encoded_size(const Publish& packet);
-Result<std::size_t, EncodeError> encode(const Publish& packet, MutableBytes out);
-Result<std::size_t, EncodeError> encode(const Ack& packet, MutableBytes out);
+std::size_t encoded_size(const Publish& packet, ProtocolVersion version = ProtocolVersion::V311);
+Result<std::size_t, EncodeError> encode(const Publish& packet, MutableBytes out,
+                                        ProtocolVersion version = ProtocolVersion::V311);
+Result<std::size_t, EncodeError> encode(const Ack& packet, MutableBytes out,
+                                        ProtocolVersion version = ProtocolVersion::V311);
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
@@ -194,7 +235,7 @@ enum class DecodeError : std::uint8_t {
   Incomplete = 1,           // not an error: more bytes are needed
   MalformedRemainingLength, // more than 4 length bytes, [MQTT-2.2.3]
   PacketTooLarge,           // above DecodeLimits::max_packet_size
-  UnknownPacketType,        // type 0 or 15
+  UnknownPacketType,        // type 0, or 15 (AUTH) under 3.1.1
   InvalidFixedHeaderFlags,  // reserved flag bits wrong, [MQTT-2.2.2-1], [MQTT-2.2.2-2]
   InvalidQoS,               // QoS 3, [MQTT-3.3.1-4]
   InvalidPacketId,          // 0, [MQTT-2.3.1-1]
@@ -203,18 +244,29 @@ enum class DecodeError : std::uint8_t {
   InvalidTopicFilter,       // [MQTT-4.7.1-2], [MQTT-4.7.1-3], [MQTT-4.7.3-1]
   LengthMismatch,           // a field runs past the remaining length, or bytes are left over
   InvalidProtocolName,      // CONNECT without "MQTT", [MQTT-3.1.2-1]
-  UnsupportedProtocolLevel, // CONNECT level other than 4, [MQTT-3.1.2-2]
+  UnsupportedProtocolLevel, // CONNECT level other than 4 or 5, [MQTT-3.1.2-2]
   InvalidConnectFlags,      // reserved bit set, will/user/password flag rules, [MQTT-3.1.2-3] ...
   InvalidConnackFlags,      // reserved bits of the acknowledge flags, [MQTT-3.2.2.1]
   InvalidConnackReturnCode, // above 5
   InvalidSubackReturnCode,  // not 0, 1, 2 or 0x80, [MQTT-3.9.3-2]
   EmptyFilterList,          // [MQTT-3.8.3-3], [MQTT-3.10.3-2]
   InvalidSubscriptionOptions, // reserved bits in the requested QoS byte, [MQTT-3.8.3-4]
+  MalformedProperty,        // 5.0: unknown identifier, truncated value, bad string, [MQTT-2.2.2.2]
+  DuplicateProperty,        // 5.0: a property that may appear once appears twice
+  PropertyNotAllowed,       // 5.0: a property this packet cannot carry
+  InvalidPropertyValue,     // 5.0: e.g. receive maximum 0, topic alias 0, a byte flag above 1
+  InvalidReasonCode,        // 5.0: a reason code this packet cannot carry
+  MissingTopic,             // 5.0: empty topic without a topic alias, [MQTT-3.3.2-1]
 };
 std::string_view describe(DecodeError error);
 
+/// The 5.0 reason code to put in the DISCONNECT sent when a received packet fails to decode:
+/// 0x81 malformed packet, 0x82 protocol error, 0x95 packet too large, [MQTT-4.13].
+std::uint8_t reason_code_for(DecodeError error);
+
 struct DecodeLimits {
   std::size_t max_packet_size = kMaxRemainingLength + 5;  // whole packet, fixed header included
+  ProtocolVersion version = ProtocolVersion::V311;  // of everything but CONNECT
 };
 
 /// The fixed header: enough to know how long the whole packet is.

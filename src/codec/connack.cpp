@@ -1,4 +1,4 @@
-// CONNACK, [MQTT-3.2].
+// CONNACK, [MQTT-3.2]. 5.0 widens the return code into a reason code and adds properties.
 #include "codec/wire.hpp"
 
 namespace mqtt_setup::codec {
@@ -6,29 +6,47 @@ namespace detail {
 
 std::uint8_t first_byte(const Connack&) { return 0x20; }
 
-BodySize body_size(const Connack&) { return std::size_t{2}; }
+BodySize body_size(const Connack& p, ProtocolVersion v) {
+  const auto code = static_cast<std::uint8_t>(p.return_code);
+  // 3.1.1: any byte, so a test broker can send a reserved return code on purpose.
+  if (v == ProtocolVersion::V311) return std::size_t{2};
+  if (!is_valid_reason_code(PacketType::Connack, code)) return EncodeError::InvalidReasonCode;
+  const BodySize props = properties_size(p.properties, kInConnack);
+  if (!props) return props;
+  return 2 + *props;
+}
 
-void write_body(const Connack& p, Writer& w) {
-  // [MQTT-3.2.2-4]: a refusal never claims a session.
+void write_body(const Connack& p, ProtocolVersion v, Writer& w) {
+  // [MQTT-3.2.2-4], [MQTT-3.2.2-6]: a refusal never claims a session.
   const bool session_present = p.session_present && p.return_code == ConnectReturnCode::Accepted;
   w.u8(session_present ? 0x01 : 0x00);
   w.u8(static_cast<std::uint8_t>(p.return_code));
+  if (v == ProtocolVersion::V5) write_properties(p.properties, w);
 }
 
-DecodedPacket decode_connack(Bytes body) {
+DecodedPacket decode_connack(Bytes body, ProtocolVersion v) {
   Reader r{body};
   std::uint8_t flags = 0;
   std::uint8_t code = 0;
-  if (!r.u8(flags) || !r.u8(code) || !r.at_end()) return DecodeError::LengthMismatch;
+  if (!r.u8(flags) || !r.u8(code)) return DecodeError::LengthMismatch;
   if ((flags & 0xFE) != 0) return DecodeError::InvalidConnackFlags;  // [MQTT-3.2.2.1]: reserved
-  if (code > static_cast<std::uint8_t>(ConnectReturnCode::NotAuthorized)) {
-    return DecodeError::InvalidConnackReturnCode;  // [MQTT-3.2.2.3]: 6..255 are reserved
-  }
   Connack p;
+  if (v == ProtocolVersion::V311) {
+    if (!r.at_end()) return DecodeError::LengthMismatch;
+    if (code > static_cast<std::uint8_t>(ConnectReturnCode::NotAuthorized)) {
+      return DecodeError::InvalidConnackReturnCode;  // [MQTT-3.2.2.3]: 6..255 are reserved
+    }
+  } else {
+    if (!is_valid_reason_code(PacketType::Connack, code)) return DecodeError::InvalidReasonCode;
+    auto props = read_properties(r, kInConnack);
+    if (!props) return props.error();
+    if (!r.at_end()) return DecodeError::LengthMismatch;
+    p.properties = *props;
+  }
   p.session_present = (flags & 0x01) != 0;
   p.return_code = static_cast<ConnectReturnCode>(code);
   if (p.session_present && p.return_code != ConnectReturnCode::Accepted) {
-    return DecodeError::InvalidConnackFlags;  // [MQTT-3.2.2-4]
+    return DecodeError::InvalidConnackFlags;  // [MQTT-3.2.2-4], [MQTT-3.2.2-6]
   }
   return Packet{p};
 }

@@ -1,4 +1,5 @@
-// CONNECT, [MQTT-3.1].
+// CONNECT, [MQTT-3.1]. Its own field Connect::version picks the layout: 5.0 adds properties
+// after the keep-alive and before the will topic, and allows a password without user name.
 #include "codec/wire.hpp"
 
 namespace mqtt_setup::codec {
@@ -6,7 +7,6 @@ namespace detail {
 namespace {
 
 constexpr std::string_view kProtocolName = "MQTT";  // [MQTT-3.1.2-1]
-constexpr std::uint8_t kProtocolLevel = 4;          // 3.1.1, [MQTT-3.1.2-2]
 constexpr std::size_t kVariableHeaderSize = 10;     // name (2 + 4), level, flags, keep alive
 
 // Connect flags, [MQTT-3.1.2.3]
@@ -22,9 +22,18 @@ constexpr unsigned kUsernameFlag = 0x80;
 
 std::uint8_t first_byte(const Connect&) { return 0x10; }
 
-BodySize body_size(const Connect& p) {
-  if (p.password && !p.username) return EncodeError::PasswordWithoutUsername;  // [MQTT-3.1.2-22]
+BodySize body_size(const Connect& p, ProtocolVersion) {
+  const bool v5 = p.version == ProtocolVersion::V5;
+  if (!v5 && p.version != ProtocolVersion::V311) return EncodeError::NotInThisVersion;
+  if (!v5 && p.password && !p.username) {
+    return EncodeError::PasswordWithoutUsername;  // [MQTT-3.1.2-22]; 5.0 dropped the rule
+  }
   std::size_t size = kVariableHeaderSize;
+  if (v5) {
+    const BodySize props = properties_size(p.properties, kInConnect);
+    if (!props) return props;
+    size += *props;
+  }
   // [MQTT-3.1.3-4]: the client id is a UTF-8 string. An empty one is allowed [MQTT-3.1.3-6];
   // whether the server accepts it without clean session is the server's answer (code 2).
   TextCheck text = check_utf8(p.client_id);
@@ -37,6 +46,11 @@ BodySize body_size(const Connect& p) {
     if (text != TextCheck::Ok) return to_encode_error(text, EncodeError::InvalidTopic);
     if (p.will->payload.size() > kMaxStringLength) return EncodeError::StringTooLong;
     size += 2 + p.will->topic.size() + 2 + p.will->payload.size();
+    if (v5) {
+      const BodySize props = properties_size(p.will->properties, kInWill);
+      if (!props) return props;
+      size += *props;
+    }
   }
   if (p.username) {
     text = check_utf8(*p.username);  // [MQTT-3.1.3-11]
@@ -50,7 +64,8 @@ BodySize body_size(const Connect& p) {
   return size;
 }
 
-void write_body(const Connect& p, Writer& w) {
+void write_body(const Connect& p, ProtocolVersion, Writer& w) {
+  const bool v5 = p.version == ProtocolVersion::V5;
   unsigned flags = p.clean_session ? kCleanSession : 0;
   if (p.will) {
     flags |= kWillFlag | (static_cast<unsigned>(p.will->qos) << kWillQoSShift);
@@ -60,12 +75,14 @@ void write_body(const Connect& p, Writer& w) {
   if (p.password) flags |= kPasswordFlag;
 
   w.string(kProtocolName);
-  w.u8(kProtocolLevel);
+  w.u8(static_cast<std::uint8_t>(p.version));  // [MQTT-3.1.2-2]
   w.u8(static_cast<std::uint8_t>(flags));
   w.u16(p.keep_alive_s);
+  if (v5) write_properties(p.properties, w);  // [MQTT-3.1.2.11]
   // [MQTT-3.1.3-1]: client id, will topic, will message, user name, password, in this order.
   w.string(p.client_id);
   if (p.will) {
+    if (v5) write_properties(p.will->properties, w);  // [MQTT-3.1.3.2]
     w.string(p.will->topic);
     w.binary(p.will->payload);
   }
@@ -82,10 +99,15 @@ DecodedPacket decode_connect(Bytes body) {
   if (!r.u8(level)) return DecodeError::LengthMismatch;
   // [MQTT-3.1.2-2]: checked before anything after it, whose layout other levels change, so a
   // server can answer return code 1 to any client that speaks another version.
-  if (level != kProtocolLevel) return DecodeError::UnsupportedProtocolLevel;
+  if (level != static_cast<std::uint8_t>(ProtocolVersion::V311) &&
+      level != static_cast<std::uint8_t>(ProtocolVersion::V5)) {
+    return DecodeError::UnsupportedProtocolLevel;
+  }
 
   std::uint8_t flags = 0;
   Connect p;
+  p.version = static_cast<ProtocolVersion>(level);
+  const bool v5 = p.version == ProtocolVersion::V5;
   if (!r.u8(flags) || !r.u16(p.keep_alive_s)) return DecodeError::LengthMismatch;
   if ((flags & kReserved) != 0) return DecodeError::InvalidConnectFlags;  // [MQTT-3.1.2-3]
   const unsigned will_qos = (flags >> kWillQoSShift) & 0x03U;
@@ -96,8 +118,15 @@ DecodedPacket decode_connect(Bytes body) {
   if (will_qos == 3) return DecodeError::InvalidQoS;  // [MQTT-3.1.2-14]
   const bool has_username = (flags & kUsernameFlag) != 0;
   const bool has_password = (flags & kPasswordFlag) != 0;
-  if (has_password && !has_username) return DecodeError::InvalidConnectFlags;  // [MQTT-3.1.2-22]
+  if (!v5 && has_password && !has_username) {
+    return DecodeError::InvalidConnectFlags;  // [MQTT-3.1.2-22]
+  }
   p.clean_session = (flags & kCleanSession) != 0;
+  if (v5) {
+    auto props = read_properties(r, kInConnect);
+    if (!props) return props.error();
+    p.properties = *props;
+  }
 
   if (!r.string(p.client_id)) return DecodeError::LengthMismatch;
   if (!is_valid_utf8_string(p.client_id)) return DecodeError::InvalidUtf8;  // [MQTT-3.1.3-4]
@@ -105,6 +134,11 @@ DecodedPacket decode_connect(Bytes body) {
     Will will;
     will.qos = static_cast<QoS>(will_qos);
     will.retain = (flags & kWillRetain) != 0;
+    if (v5) {
+      auto props = read_properties(r, kInWill);
+      if (!props) return props.error();
+      will.properties = *props;
+    }
     if (!r.string(will.topic) || !r.binary(will.payload)) return DecodeError::LengthMismatch;
     const TextCheck topic = check_topic_name(will.topic);  // [MQTT-3.1.3-10]
     if (topic != TextCheck::Ok) return to_decode_error(topic, DecodeError::InvalidTopic);

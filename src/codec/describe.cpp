@@ -19,6 +19,7 @@ std::string_view name_of(PacketType type) {
     case PacketType::Pingreq: return "PINGREQ";
     case PacketType::Pingresp: return "PINGRESP";
     case PacketType::Disconnect: return "DISCONNECT";
+    case PacketType::Auth: return "AUTH";
   }
   return "UNKNOWN";  // a value cast from a byte the enum does not name
 }
@@ -36,6 +37,10 @@ std::string_view describe(EncodeError error) {
     case EncodeError::EmptyFilterList: return "subscribe or unsubscribe without topic filters";
     case EncodeError::PasswordWithoutUsername: return "password given without a user name";
     case EncodeError::InvalidPacketType: return "acknowledgement has a type that is not an ack";
+    case EncodeError::InvalidProperty:
+      return "a property is not allowed in this packet, repeated, malformed or out of range";
+    case EncodeError::InvalidReasonCode: return "reason code is not one this packet can carry";
+    case EncodeError::NotInThisVersion: return "packet or field does not exist in this mqtt version";
   }
   return "unknown encode error";
 }
@@ -45,7 +50,7 @@ std::string_view describe(DecodeError error) {
     case DecodeError::Incomplete: return "packet is incomplete, more bytes are needed";
     case DecodeError::MalformedRemainingLength: return "remaining length uses more than 4 bytes";
     case DecodeError::PacketTooLarge: return "packet is larger than the configured maximum";
-    case DecodeError::UnknownPacketType: return "packet type is reserved (0 or 15)";
+    case DecodeError::UnknownPacketType: return "packet type is reserved (0, or 15 before mqtt 5)";
     case DecodeError::InvalidFixedHeaderFlags: return "reserved fixed header flags are wrong";
     case DecodeError::InvalidQoS: return "qos is 3";
     case DecodeError::InvalidPacketId: return "packet identifier is 0";
@@ -54,13 +59,19 @@ std::string_view describe(DecodeError error) {
     case DecodeError::InvalidTopicFilter: return "topic filter breaks the wildcard rules";
     case DecodeError::LengthMismatch: return "fields do not add up to the remaining length";
     case DecodeError::InvalidProtocolName: return "connect protocol name is not mqtt";
-    case DecodeError::UnsupportedProtocolLevel: return "connect protocol level is not 4 (3.1.1)";
+    case DecodeError::UnsupportedProtocolLevel: return "connect protocol level is not 4 (3.1.1) or 5";
     case DecodeError::InvalidConnectFlags: return "connect flags break the will or password rules";
     case DecodeError::InvalidConnackFlags: return "connack acknowledge flags are invalid";
     case DecodeError::InvalidConnackReturnCode: return "connack return code is above 5";
     case DecodeError::InvalidSubackReturnCode: return "suback return code is not 0, 1, 2 or 0x80";
     case DecodeError::EmptyFilterList: return "subscribe or unsubscribe has no topic filters";
-    case DecodeError::InvalidSubscriptionOptions: return "reserved bits set in a requested qos";
+    case DecodeError::InvalidSubscriptionOptions: return "reserved bits set in subscription options";
+    case DecodeError::MalformedProperty: return "a property is malformed or unknown";
+    case DecodeError::DuplicateProperty: return "a property that may appear once appears twice";
+    case DecodeError::PropertyNotAllowed: return "a property is not allowed in this packet";
+    case DecodeError::InvalidPropertyValue: return "a property has a value the spec forbids";
+    case DecodeError::InvalidReasonCode: return "reason code is not one this packet can carry";
+    case DecodeError::MissingTopic: return "publish has neither a topic nor a topic alias";
   }
   return "unknown decode error";
 }

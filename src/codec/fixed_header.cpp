@@ -28,8 +28,14 @@ Result<void, DecodeError> check_flags(PacketType type, std::uint8_t flags) {
 }
 
 /// Packets whose length the spec fixes; anything else is refused without waiting for it.
-Result<void, DecodeError> check_fixed_length(PacketType type, std::size_t remaining_length) {
+/// 5.0 gives CONNACK, the acks and DISCONNECT properties, so only the pings stay fixed.
+Result<void, DecodeError> check_fixed_length(PacketType type, std::size_t remaining_length,
+                                             ProtocolVersion version) {
   std::size_t expected = 0;
+  if (version == ProtocolVersion::V5 && type != PacketType::Pingreq &&
+      type != PacketType::Pingresp) {
+    return {};
+  }
   switch (type) {
     case PacketType::Connack:   // [MQTT-3.2.1]
     case PacketType::Puback:    // [MQTT-3.4.1]
@@ -56,7 +62,10 @@ Result<void, DecodeError> check_fixed_length(PacketType type, std::size_t remain
 Result<FixedHeader, DecodeError> decode_fixed_header(Bytes in, const DecodeLimits& limits) {
   if (in.empty()) return DecodeError::Incomplete;
   const unsigned type = in[0] >> 4;
-  if (type == 0 || type == 15) return DecodeError::UnknownPacketType;  // reserved, [MQTT-2.2.1]
+  // [MQTT-2.2.1]: 0 is reserved; 15 is reserved in 3.1.1 and AUTH in 5.0.
+  if (type == 0 || (type == 15 && limits.version != ProtocolVersion::V5)) {
+    return DecodeError::UnknownPacketType;
+  }
   FixedHeader header;
   header.type = static_cast<PacketType>(type);
   header.flags = static_cast<std::uint8_t>(in[0] & 0x0F);
@@ -76,7 +85,7 @@ Result<FixedHeader, DecodeError> decode_fixed_header(Bytes in, const DecodeLimit
       header.remaining_length = length;
       header.header_size = 2 + i;
       if (header.packet_size() > limits.max_packet_size) return DecodeError::PacketTooLarge;
-      if (auto fixed = check_fixed_length(header.type, length); !fixed) return fixed.error();
+      if (auto fixed = check_fixed_length(header.type, length, limits.version); !fixed) return fixed.error();
       return header;
     }
   }

@@ -1,4 +1,4 @@
-// SUBACK, [MQTT-3.9].
+// SUBACK, [MQTT-3.9]. 5.0 adds properties and widens the return codes into reason codes.
 #include "codec/wire.hpp"
 
 namespace mqtt_setup::codec {
@@ -12,31 +12,50 @@ bool is_valid_return_code(std::uint8_t code) { return code <= 2 || code == kSuba
 
 std::uint8_t first_byte(const Suback&) { return 0x90; }
 
-BodySize body_size(const Suback& p) {
+bool is_valid_code(std::uint8_t code, ProtocolVersion v) {
+  return v == ProtocolVersion::V5 ? is_valid_reason_code(PacketType::Suback, code)
+                                  : is_valid_return_code(code);
+}
+
+BodySize body_size(const Suback& p, ProtocolVersion v) {
   if (p.packet_id == 0) return EncodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
   // [MQTT-3.9.3-1]: one code per filter of the SUBSCRIBE, which has at least one.
   if (p.return_codes.empty()) return EncodeError::EmptyFilterList;
   for (const std::uint8_t code : p.return_codes) {
-    if (!is_valid_return_code(code)) return EncodeError::InvalidQoS;
+    if (!is_valid_code(code, v)) {
+      return v == ProtocolVersion::V5 ? EncodeError::InvalidReasonCode : EncodeError::InvalidQoS;
+    }
   }
   if (p.return_codes.size() > kMaxRemainingLength - 2) return EncodeError::PacketTooLarge;
-  return 2 + p.return_codes.size();
+  if (v == ProtocolVersion::V311) return 2 + p.return_codes.size();
+  const BodySize props = properties_size(p.properties, kInSuback);
+  if (!props) return props;
+  return 2 + *props + p.return_codes.size();
 }
 
-void write_body(const Suback& p, Writer& w) {
+void write_body(const Suback& p, ProtocolVersion v, Writer& w) {
   w.u16(p.packet_id);
+  if (v == ProtocolVersion::V5) write_properties(p.properties, w);
   w.raw(p.return_codes.data(), p.return_codes.size());
 }
 
-DecodedPacket decode_suback(Bytes body) {
+DecodedPacket decode_suback(Bytes body, ProtocolVersion v) {
   Reader r{body};
   Suback p;
   if (!r.u16(p.packet_id)) return DecodeError::LengthMismatch;
   if (p.packet_id == 0) return DecodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
+  if (v == ProtocolVersion::V5) {
+    auto props = read_properties(r, kInSuback);
+    if (!props) return props.error();
+    p.properties = *props;
+  }
   p.return_codes = r.rest();
   if (p.return_codes.empty()) return DecodeError::EmptyFilterList;  // [MQTT-3.9.3-1]
   for (const std::uint8_t code : p.return_codes) {
-    if (!is_valid_return_code(code)) return DecodeError::InvalidSubackReturnCode;
+    if (!is_valid_code(code, v)) {
+      return v == ProtocolVersion::V5 ? DecodeError::InvalidReasonCode
+                                      : DecodeError::InvalidSubackReturnCode;
+    }
   }
   return Packet{p};
 }

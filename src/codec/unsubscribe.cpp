@@ -6,25 +6,34 @@ namespace detail {
 
 std::uint8_t first_byte(const Unsubscribe&) { return 0xA2; }  // [MQTT-3.10.1-1]
 
-BodySize body_size(const Unsubscribe& p) {
+BodySize body_size(const Unsubscribe& p, ProtocolVersion v) {
   if (p.packet_id == 0) return EncodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
-  const BodySize filters = filter_list_size(p.filters, /*with_qos=*/false);
+  const BodySize filters = filter_list_size(p.filters, FilterOptions::None);
   if (!filters) return filters;
-  return 2 + *filters;
+  if (v == ProtocolVersion::V311) return 2 + *filters;
+  const BodySize props = properties_size(p.properties, kInUnsubscribe);
+  if (!props) return props;
+  return 2 + *props + *filters;
 }
 
-void write_body(const Unsubscribe& p, Writer& w) {
+void write_body(const Unsubscribe& p, ProtocolVersion v, Writer& w) {
   w.u16(p.packet_id);
-  write_filter_list(p.filters, /*with_qos=*/false, w);
+  if (v == ProtocolVersion::V5) write_properties(p.properties, w);
+  write_filter_list(p.filters, FilterOptions::None, w);
 }
 
-DecodedPacket decode_unsubscribe(Bytes body) {
+DecodedPacket decode_unsubscribe(Bytes body, ProtocolVersion v) {
   Reader r{body};
   Unsubscribe p;
   if (!r.u16(p.packet_id)) return DecodeError::LengthMismatch;
   if (p.packet_id == 0) return DecodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
+  if (v == ProtocolVersion::V5) {
+    auto props = read_properties(r, kInUnsubscribe);
+    if (!props) return props.error();
+    p.properties = *props;
+  }
   const Bytes wire = r.rest();
-  const auto count = check_filter_list(wire, /*with_qos=*/false);
+  const auto count = check_filter_list(wire, FilterOptions::None);
   if (!count) return count.error();
   p.filters = FilterList{wire, false, *count};
   return Packet{p};

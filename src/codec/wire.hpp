@@ -72,6 +72,7 @@ class Writer {
   }
   void binary(Bytes b) { u16(b.size()); raw(b.data(), b.size()); }
   void string(std::string_view s) { u16(s.size()); raw(s.data(), s.size()); }
+  void varint(std::size_t length) { remaining_length(length); }  // [MQTT-1.5.5]
   void remaining_length(std::size_t length) {
     do {
       auto digit = static_cast<std::uint8_t>(length & 0x7F);
@@ -125,72 +126,145 @@ class Reader {
     pos_ = in_.size();
     return r;
   }
+  Bytes take(std::size_t size) {  // the caller checked left() >= size
+    Bytes r = in_.subspan(pos_, size);
+    pos_ += size;
+    return r;
+  }
+  /// A variable byte integer, [MQTT-1.5.5]: at most four bytes, in the fewest bytes.
+  /// False when truncated, longer or padded; `malformed` tells the two apart.
+  bool varint(std::uint32_t& v, bool& malformed) {
+    v = 0;
+    malformed = false;
+    for (unsigned i = 0; i < 4; ++i) {
+      std::uint8_t digit = 0;
+      if (!u8(digit)) return false;
+      v |= static_cast<std::uint32_t>(digit & 0x7F) << (7 * i);
+      if ((digit & 0x80) == 0) {
+        malformed = i > 0 && digit == 0;  // [MQTT-1.5.5-1]: minimum number of bytes
+        return !malformed;
+      }
+    }
+    malformed = true;
+    return false;
+  }
 
  private:
   Bytes in_;
   std::size_t pos_ = 0;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Per packet type, each in its own file:
-//   first_byte(p)   byte 1 of the fixed header
-//   body_size(p)    validates p; the remaining length, or why it cannot be encoded
-//   write_body(p,w) writes the variable header and payload of a validated p
-//   decode_xxx()    the body (exactly remaining-length bytes) back into a packet
-
 using BodySize = Result<std::size_t, EncodeError>;
 using DecodedPacket = Result<Packet, DecodeError>;
 
+// ---------------------------------------------------------------------------------------------
+// 5.0 properties (properties.cpp, property_rules.cpp) and reason codes (reason_codes.cpp)
+
+/// Where a set of properties sits: one bit per packet type, plus the will's own set.
+enum PropertyPlace : std::uint16_t {
+  kInConnect = 1U << 0, kInConnack = 1U << 1, kInPublish = 1U << 2, kInWill = 1U << 3,
+  kInPuback = 1U << 4, kInPubrec = 1U << 5, kInPubrel = 1U << 6, kInPubcomp = 1U << 7,
+  kInSubscribe = 1U << 8, kInSuback = 1U << 9, kInUnsubscribe = 1U << 10,
+  kInUnsuback = 1U << 11, kInDisconnect = 1U << 12, kInAuth = 1U << 13,
+};
+PropertyPlace place_of(PacketType type);
+
+/// What the spec says of one property identifier (table in properties.cpp).
+struct PropertyRule {
+  PropertyId id;
+  PropertyKind kind;
+  std::uint16_t places;       // PropertyPlace bits
+  bool repeatable;            // user properties; subscription identifiers in PUBLISH
+  std::uint32_t max_value;    // integers: above is a protocol error (flags: 1, QoS: 1)
+  bool zero_is_invalid;       // receive maximum, topic alias, maximum packet size, sub. id
+  std::string_view name;
+};
+/// The rule of identifier `id`, or nullptr for an identifier the spec does not define.
+const PropertyRule* rule_of(std::uint8_t id);
+
+/// Parses the property at `offset` of validated or unvalidated bytes; the offset after it, or
+/// 0 when it is malformed (truncated, unknown identifier, bad integer).
+std::size_t parse_property(Bytes wire, std::size_t offset, Property& out);
+
+/// Every rule of [MQTT-2.2.2.2] for properties found at `place`; strings are checked as UTF-8.
+Result<void, DecodeError> check_properties(Bytes wire, PropertyPlace place);
+
+/// Property length + properties, for encoding; InvalidProperty when check_properties fails.
+BodySize properties_size(const Properties& properties, PropertyPlace place);
+void write_properties(const Properties& properties, Writer& w);
+/// Reads a property length and the properties, validated for `place`.
+Result<Properties, DecodeError> read_properties(Reader& r, PropertyPlace place);
+
+/// Whether a 5.0 packet of this type may carry this reason code, [MQTT-2.4].
+bool is_valid_reason_code(PacketType type, std::uint8_t code);
+
+// ---------------------------------------------------------------------------------------------
+// Per packet type, each in its own file:
+//   first_byte(p)      byte 1 of the fixed header
+//   body_size(p,v)     validates p for version v; the remaining length, or why not
+//   write_body(p,v,w)  writes the variable header and payload of a validated p
+//   decode_xxx(..,v)   the body (exactly remaining-length bytes) back into a packet
+
+
 std::uint8_t first_byte(const Connect& p);
-BodySize body_size(const Connect& p);
-void write_body(const Connect& p, Writer& w);
+BodySize body_size(const Connect& p, ProtocolVersion v);
+void write_body(const Connect& p, ProtocolVersion v, Writer& w);
 DecodedPacket decode_connect(Bytes body);
 
 std::uint8_t first_byte(const Connack& p);
-BodySize body_size(const Connack& p);
-void write_body(const Connack& p, Writer& w);
-DecodedPacket decode_connack(Bytes body);
+BodySize body_size(const Connack& p, ProtocolVersion v);
+void write_body(const Connack& p, ProtocolVersion v, Writer& w);
+DecodedPacket decode_connack(Bytes body, ProtocolVersion v);
 
 std::uint8_t first_byte(const Publish& p);
-BodySize body_size(const Publish& p);
-void write_body(const Publish& p, Writer& w);
-DecodedPacket decode_publish(std::uint8_t flags, Bytes body);
+BodySize body_size(const Publish& p, ProtocolVersion v);
+void write_body(const Publish& p, ProtocolVersion v, Writer& w);
+DecodedPacket decode_publish(std::uint8_t flags, Bytes body, ProtocolVersion v);
 
 std::uint8_t first_byte(const Ack& p);
-BodySize body_size(const Ack& p);
-void write_body(const Ack& p, Writer& w);
-DecodedPacket decode_ack(PacketType type, Bytes body);
+BodySize body_size(const Ack& p, ProtocolVersion v);
+void write_body(const Ack& p, ProtocolVersion v, Writer& w);
+DecodedPacket decode_ack(PacketType type, Bytes body, ProtocolVersion v);
 
 std::uint8_t first_byte(const Subscribe& p);
-BodySize body_size(const Subscribe& p);
-void write_body(const Subscribe& p, Writer& w);
-DecodedPacket decode_subscribe(Bytes body);
+BodySize body_size(const Subscribe& p, ProtocolVersion v);
+void write_body(const Subscribe& p, ProtocolVersion v, Writer& w);
+DecodedPacket decode_subscribe(Bytes body, ProtocolVersion v);
 
 std::uint8_t first_byte(const Suback& p);
-BodySize body_size(const Suback& p);
-void write_body(const Suback& p, Writer& w);
-DecodedPacket decode_suback(Bytes body);
+BodySize body_size(const Suback& p, ProtocolVersion v);
+void write_body(const Suback& p, ProtocolVersion v, Writer& w);
+DecodedPacket decode_suback(Bytes body, ProtocolVersion v);
 
 std::uint8_t first_byte(const Unsubscribe& p);
-BodySize body_size(const Unsubscribe& p);
-void write_body(const Unsubscribe& p, Writer& w);
-DecodedPacket decode_unsubscribe(Bytes body);
+BodySize body_size(const Unsubscribe& p, ProtocolVersion v);
+void write_body(const Unsubscribe& p, ProtocolVersion v, Writer& w);
+DecodedPacket decode_unsubscribe(Bytes body, ProtocolVersion v);
 
 std::uint8_t first_byte(const Pingreq& p);
 std::uint8_t first_byte(const Pingresp& p);
+inline BodySize body_size(const Pingreq&, ProtocolVersion) { return std::size_t{0}; }
+inline BodySize body_size(const Pingresp&, ProtocolVersion) { return std::size_t{0}; }
+inline void write_body(const Pingreq&, ProtocolVersion, Writer&) {}
+inline void write_body(const Pingresp&, ProtocolVersion, Writer&) {}
+
+// DISCONNECT and AUTH (reason_only.cpp): a reason code and properties under 5.0.
 std::uint8_t first_byte(const Disconnect& p);
-inline BodySize body_size(const Pingreq&) { return std::size_t{0}; }
-inline BodySize body_size(const Pingresp&) { return std::size_t{0}; }
-inline BodySize body_size(const Disconnect&) { return std::size_t{0}; }
-inline void write_body(const Pingreq&, Writer&) {}
-inline void write_body(const Pingresp&, Writer&) {}
-inline void write_body(const Disconnect&, Writer&) {}
+BodySize body_size(const Disconnect& p, ProtocolVersion v);
+void write_body(const Disconnect& p, ProtocolVersion v, Writer& w);
+DecodedPacket decode_disconnect(Bytes body, ProtocolVersion v);
+std::uint8_t first_byte(const Auth& p);
+BodySize body_size(const Auth& p, ProtocolVersion v);
+void write_body(const Auth& p, ProtocolVersion v, Writer& w);
+DecodedPacket decode_auth(Bytes body, ProtocolVersion v);
 
 /// Shared by the filter lists of SUBSCRIBE and UNSUBSCRIBE: the bytes they take, or why not.
-BodySize filter_list_size(const FilterList& filters, bool with_qos);
-void write_filter_list(const FilterList& filters, bool with_qos, Writer& w);
+/// `options`: SUBSCRIBE's options byte after each filter (5.0 adds bits to 3.1.1's QoS).
+enum class FilterOptions : std::uint8_t { None, QoS311, Options5 };
+BodySize filter_list_size(const FilterList& filters, FilterOptions options);
+void write_filter_list(const FilterList& filters, FilterOptions options, Writer& w);
 /// Validates a received list; the number of filters, or why it is malformed.
-Result<std::size_t, DecodeError> check_filter_list(Bytes wire, bool with_qos);
+Result<std::size_t, DecodeError> check_filter_list(Bytes wire, FilterOptions options);
 
 /// Whole packet size for a remaining length, or 0 when it is above kMaxRemainingLength.
 inline std::size_t packet_size_for(std::size_t remaining_length) {
@@ -199,15 +273,16 @@ inline std::size_t packet_size_for(std::size_t remaining_length) {
 }
 
 template <class P>
-std::size_t encoded_size_of(const P& packet) {
-  const BodySize body = body_size(packet);
+std::size_t encoded_size_of(const P& packet, ProtocolVersion v) {
+  const BodySize body = body_size(packet, v);
   return body ? packet_size_for(*body) : 0;
 }
 
 /// Validate (once), check the buffer, write. Every encode() ends here.
 template <class P>
-Result<std::size_t, EncodeError> encode_packet(const P& packet, MutableBytes out) {
-  const BodySize body = body_size(packet);
+Result<std::size_t, EncodeError> encode_packet(const P& packet, MutableBytes out,
+                                               ProtocolVersion v) {
+  const BodySize body = body_size(packet, v);
   if (!body) return body.error();
   const std::size_t total = packet_size_for(*body);
   if (total == 0) return EncodeError::PacketTooLarge;  // [MQTT-2.2.3]
@@ -215,7 +290,7 @@ Result<std::size_t, EncodeError> encode_packet(const P& packet, MutableBytes out
   Writer w{out.data()};
   w.u8(first_byte(packet));
   w.remaining_length(*body);
-  write_body(packet, w);
+  write_body(packet, v, w);
   return total;
 }
 

@@ -176,14 +176,9 @@ TEST(Connect, DecodeReportsOtherProtocolLevels) {  // [MQTT-3.1.2-2]
   EXPECT_EQ(decode_error(packet(0x10, field("MQTT") + bytes({0x03, 0x02, 0x00, 0x3C}) +
                                           field("a"))),
             DecodeError::UnsupportedProtocolLevel);
-  // An MQTT 5 CONNECT (properties after keep alive) is reported as a level, not as malformed,
-  // so a server can answer return code 1.
-  EXPECT_EQ(decode_error(packet(0x10, field("MQTT") + bytes({0x05, 0x02, 0x00, 0x3C, 0x05, 0x11,
-                                                             0x00, 0x00, 0x00, 0x0A}) +
-                                          field("a"))),
-            DecodeError::UnsupportedProtocolLevel);
-  // Even with flags that level 4 would refuse.
-  EXPECT_EQ(decode_error(packet(0x10, field("MQTT") + bytes({0x05, 0xFF, 0x00, 0x3C}))),
+  // A level 6 CONNECT is reported as a level, not as malformed, so a server can answer
+  // "unacceptable protocol version", even with flags that level 4 or 5 would refuse.
+  EXPECT_EQ(decode_error(packet(0x10, field("MQTT") + bytes({0x06, 0xFF, 0x00, 0x3C}))),
             DecodeError::UnsupportedProtocolLevel);
 }
 
