@@ -5,10 +5,15 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Beyond the build: TLS certificates, the Cortex-M cross build and QEMU, fuzzing and
-# sanitizers (clang), valgrind, the benchmark peers, and RabbitMQ as a second broker.
+# sanitizers (clang), valgrind, the benchmark peers, RabbitMQ as a second broker, and Node.js
+# with npm for the differential test against mqtt-packet (test/differential). Debian's nodejs
+# and npm only where node or npm is missing: a machine with another Node.js build (NodeSource's
+# nodejs bundles npm and conflicts with Debian's npm package) keeps its own.
+node_packages=()
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then node_packages=(nodejs npm); fi
 scripts/install-deps.sh openssl gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
   qemu-system-arm clang-14 libclang-rt-14-dev valgrind strace \
-  libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3 rabbitmq-server
+  libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3 rabbitmq-server "${node_packages[@]}"
 
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
