@@ -1,4 +1,4 @@
-// The MQTT 3.1.1 client protocol state machine, sans-IO.
+// The MQTT client protocol state machine (3.1.1 and 5.0), sans-IO.
 //
 // The session never touches a socket, a clock or the heap. Time comes in as an argument
 // (`Millis`, any monotonic millisecond count), bytes come in through `handle_bytes()`, and
@@ -16,6 +16,13 @@
 // the broker may send), `store` holds every outgoing message from publish() until it is
 // acknowledged (QoS 1/2) or written (QoS 0) — in flight and queued alike, already encoded.
 // Threading: a Session is not thread-safe; one thread (or a lock) at a time.
+//
+// 5.0 (SessionConfig::version): CONNECT carries `connect_properties`; the CONNACK's limits are
+// obeyed (receive maximum caps the in-flight window, maximum packet size refuses larger
+// messages, topic alias maximum allows aliases, server keep-alive replaces ours); our own
+// publishes get topic aliases (the topic goes once per connection, then 2 bytes) and carry
+// their remaining lifetime as message expiry. `fall_back_to_311()` switches the wire version
+// after a broker refused 5.0; stored messages are re-encoded as they are sent.
 #pragma once
 
 #include <array>
@@ -56,6 +63,28 @@ struct SessionConfig {
   Millis ping_timeout_ms = 0;
   /// Largest packet publish()/subscribe() may produce; the driver's transmit buffer must hold it.
   std::size_t max_packet_size = 4096;
+  codec::ProtocolVersion version = codec::ProtocolVersion::V311;
+  /// 5.0: CONNECT properties (session expiry, receive maximum, ...), a view the caller keeps.
+  codec::Properties connect_properties;
+  /// 5.0: topic aliases for our own publishes, at most this many (and at most the broker's
+  /// topic alias maximum). Their topics live at the start of the store buffer:
+  /// kAliasSlotSize bytes each; topics longer than that are sent in full.
+  std::uint16_t topic_aliases = 0;
+};
+
+inline constexpr std::size_t kAliasSlotSize = 96;
+
+/// What a 5.0 broker announced in CONNACK ([MQTT-3.2.2.3]); 3.1.1 brokers get the defaults.
+struct ServerLimits {
+  std::uint16_t receive_maximum = 65'535;
+  std::uint32_t maximum_packet_size = 0;  // 0: no limit announced
+  std::uint16_t topic_alias_maximum = 0;
+  std::uint8_t maximum_qos = 2;
+  bool retain_available = true;
+  bool wildcard_subscriptions = true;
+  bool shared_subscriptions = true;
+  bool subscription_identifiers = true;
+  std::optional<std::uint16_t> keep_alive_s;  // the server's keep-alive replaces ours, [MQTT-3.2.2-21]
 };
 
 struct SessionBuffers {
@@ -72,6 +101,7 @@ enum class DisconnectReason : std::uint8_t {
   ConnectTimeout,       // no CONNACK within connect_timeout_ms
   KeepAliveTimeout,     // nothing received within the ping timeout: dead link
   Refused,              // CONNACK with a non-zero return code (see Event::refused)
+  ServerDisconnected,   // 5.0: the broker sent DISCONNECT (see Event::reason_code)
   MalformedPacket,      // the broker sent bytes that are not valid MQTT (see Event::decode_error)
   ProtocolViolation,    // a valid packet at the wrong time (see Event::violation)
   PacketTooLarge,       // an incoming packet larger than the receive buffer
@@ -82,6 +112,7 @@ enum class Violation : std::uint8_t {
   UnexpectedPacketType,   // a packet a server never sends (CONNECT, SUBSCRIBE, PINGREQ, ...)
   PacketBeforeConnack,    // [MQTT-3.2.0-1]: the first packet from the server must be CONNACK
   DuplicateConnack,
+  TopicAliasInvalid,      // 5.0: a topic alias we never allowed (we announce none)
 };
 
 /// Why a queued message was discarded (Event::Kind::Dropped).
@@ -89,12 +120,14 @@ enum class DropReason : std::uint8_t {
   Overflow,  // the store was full (OverflowPolicy::DropOldest)
   Expired,   // its time to live ran out before it could be sent
   Replaced,  // a newer reading for the same topic took its place (PublishOptions::replace_queued)
+  RefusedByBroker,  // 5.0: PUBACK/PUBREC with a failure reason code (see Event::reason_code)
+  TooLargeForBroker,  // 5.0: larger than the broker's maximum packet size
 };
 
 std::string_view describe(DisconnectReason reason);
 std::string_view describe(DropReason reason);
 std::string_view describe(Violation violation);
-std::string_view describe(codec::ConnectReturnCode code);  // "bad user name or password"
+std::string_view describe(codec::ConnectReturnCode code);  // "bad user name or password"; 5.0 too
 
 /// Something the driver or the user should know. Fields beyond `kind` are valid per kind.
 struct Event {
@@ -117,7 +150,13 @@ struct Event {
   DropReason drop_reason = DropReason::Overflow;
   codec::Publish message;
   std::uint32_t ticket = 0;
-  codec::Bytes return_codes;
+  codec::Bytes return_codes;  // 5.0: reason codes, failures are 0x80 and above
+  // 5.0, views valid until the next poll_event(): the reason code of a refusing CONNACK, a
+  // server's DISCONNECT or a refusing PUBACK/PUBREC, and what came with it.
+  std::uint8_t reason_code = 0;
+  std::string_view reason_string;
+  std::string_view server_reference;    // Refused / ServerDisconnected: "use another server"
+  std::string_view assigned_client_id;  // Connected: the id a broker chose for an empty one
 };
 
 enum class SessionError : std::uint8_t {
@@ -127,6 +166,7 @@ enum class SessionError : std::uint8_t {
   StoreFull,            // no room and the policy refuses (or everything held is in flight)
   NotConnected,         // disconnected and max_queued is 0
   Busy,                 // connect requested while not disconnected
+  NotSupportedByServer, // 5.0: retain or QoS above what the broker's CONNACK allows
 };
 std::string_view describe(SessionError error);
 
@@ -222,6 +262,13 @@ class Session {
   /// Decode received packets and return the next event, or nothing.
   std::optional<Event> poll_event(Millis now);
 
+  /// 5.0 -> 3.1.1 after the broker refused 5.0 ("unacceptable protocol version"): the next
+  /// start_connect() speaks 3.1.1. Messages already stored are converted as they are sent.
+  void fall_back_to_311() { wire_version_ = codec::ProtocolVersion::V311; }
+  codec::ProtocolVersion version() const { return wire_version_; }
+  /// The broker's limits from the last CONNACK (defaults under 3.1.1).
+  const ServerLimits& server_limits() const { return server_; }
+
   /// When handle_timeout() is next needed; `now` when there is work pending; kNever if none.
   Millis next_deadline(Millis now) const;
 
@@ -281,6 +328,19 @@ class Session {
 
   // transmit
   std::size_t transmit_records(std::span<std::uint8_t> out, Millis now);
+  /// Writes a stored record as it must go on this connection (5.0 extras, other version);
+  /// 0 when it does not fit, SIZE_MAX when it can never be sent (dropped by the caller).
+  std::size_t write_record(const Record& r, std::span<std::uint8_t> out, bool dup, Millis now);
+  bool record_needs_rewrite(const Record& r) const;
+
+  // 5.0 (session_v5.cpp)
+  void apply_connack_properties(const codec::Properties& properties);
+  int find_alias(std::string_view topic) const;  // slot index, or -1
+  int choose_alias_slot();                       // a free slot, else the next to reuse
+  void remember_alias(int slot, std::string_view topic);
+  bool aliases_enabled() const;
+  std::uint16_t max_inflight() const;
+  Millis keep_alive_ms() const;
 
   void push_event(const Event& event);
   void trace(bool outgoing, codec::Bytes bytes) const;
@@ -323,6 +383,13 @@ class Session {
   StoreJournal* journal_ = nullptr;
   TraceFn trace_ = nullptr;
   void* trace_context_ = nullptr;
+
+  // 5.0
+  codec::ProtocolVersion wire_version_ = codec::ProtocolVersion::V311;
+  ServerLimits server_;
+  std::span<std::uint8_t> alias_area_;  // kAliasSlotSize per slot, carved from the store
+  std::uint16_t aliases_used_ = 0;      // slots filled on this connection
+  std::uint16_t alias_clock_ = 0;       // next slot to reuse when all are taken
 };
 
 }  // namespace mqtt_setup

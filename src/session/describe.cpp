@@ -10,6 +10,7 @@ std::string_view describe(DisconnectReason reason) {
     case DisconnectReason::ConnectTimeout: return "no CONNACK from the broker in time";
     case DisconnectReason::KeepAliveTimeout: return "no answer to PINGREQ: the link is dead";
     case DisconnectReason::Refused: return "the broker refused the connection";
+    case DisconnectReason::ServerDisconnected: return "the broker closed the connection";
     case DisconnectReason::MalformedPacket: return "the broker sent a malformed packet";
     case DisconnectReason::ProtocolViolation: return "the broker violated the MQTT protocol";
     case DisconnectReason::PacketTooLarge:
@@ -23,6 +24,8 @@ std::string_view describe(DropReason reason) {
     case DropReason::Overflow: return "the queue was full";
     case DropReason::Expired: return "its time to live ran out";
     case DropReason::Replaced: return "a newer value for the same topic replaced it";
+    case DropReason::RefusedByBroker: return "the broker refused it";
+    case DropReason::TooLargeForBroker: return "it is larger than the broker's maximum packet size";
   }
   return "unknown reason";
 }
@@ -33,6 +36,7 @@ std::string_view describe(Violation violation) {
     case Violation::UnexpectedPacketType: return "it sent a packet type a server never sends";
     case Violation::PacketBeforeConnack: return "its first packet was not CONNACK";
     case Violation::DuplicateConnack: return "it sent a second CONNACK";
+    case Violation::TopicAliasInvalid: return "it used a topic alias we never allowed";
   }
   return "unknown violation";
 }
@@ -47,7 +51,7 @@ std::string_view describe(codec::ConnectReturnCode code) {
     case ConnectReturnCode::BadUsernameOrPassword: return "bad user name or password";
     case ConnectReturnCode::NotAuthorized: return "not authorized";
   }
-  return "unknown return code";
+  return codec::describe_reason_code(static_cast<std::uint8_t>(code));  // 5.0 reason codes
 }
 
 std::string_view describe(SessionError error) {
@@ -58,6 +62,8 @@ std::string_view describe(SessionError error) {
     case SessionError::StoreFull: return "the outgoing queue is full";
     case SessionError::NotConnected: return "not connected and queueing is off";
     case SessionError::Busy: return "a connection is already in progress";
+    case SessionError::NotSupportedByServer:
+      return "the broker does not support this retain flag or qos (see its CONNACK)";
   }
   return "unknown error";
 }

@@ -16,10 +16,21 @@ std::span<std::uint8_t> aligned(std::span<std::uint8_t> buffer) {
   return {static_cast<std::uint8_t*>(p), space};
 }
 
+/// 5.0 topic aliases take their slots from the front of the store buffer.
+std::size_t alias_area_size(const SessionConfig& config, std::size_t store_size) {
+  if (config.version != codec::ProtocolVersion::V5) return 0;
+  const std::size_t want = std::size_t{config.topic_aliases} * kAliasSlotSize;
+  return want <= store_size / 2 ? want : 0;  // never at the cost of most of the store
+}
+
 }  // namespace
 
 Session::Session(const SessionConfig& config, SessionBuffers buffers)
-    : config_(config), buffers_{buffers.rx, aligned(buffers.store)} {}
+    : config_(config),
+      buffers_{buffers.rx,
+               aligned(buffers.store.subspan(alias_area_size(config, buffers.store.size())))},
+      wire_version_(config.version),
+      alias_area_(buffers.store.first(alias_area_size(config, buffers.store.size()))) {}
 
 Result<void, SessionError> Session::start_connect(Millis now) {
   if (state_ != SessionState::Disconnected) return SessionError::Busy;
@@ -30,6 +41,8 @@ Result<void, SessionError> Session::start_connect(Millis now) {
   ping_pending_ = ping_outstanding_ = disconnect_pending_ = false;
   connect_deadline_ = now + config_.connect_timeout_ms;
   last_tx_ = last_rx_ = now;
+  server_ = ServerLimits{};  // until this connection's CONNACK says otherwise
+  aliases_used_ = alias_clock_ = 0;  // [MQTT-3.3.2-7]: aliases live for one connection
   return {};
 }
 
@@ -78,10 +91,25 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
   codec::Publish packet = message;
   packet.dup = false;
   packet.packet_id = packet.qos == codec::QoS::AtMostOnce ? 0 : 1;  // real id set when sent
-  const std::size_t size = codec::encoded_size(packet);  // also validates the topic
+  packet.extra_properties = {};
+  if (config_.version == codec::ProtocolVersion::V5 &&
+      (packet.properties.find(codec::PropertyId::TopicAlias) ||
+       packet.properties.find(codec::PropertyId::MessageExpiryInterval))) {
+    return SessionError::InvalidMessage;  // the session's own: see PublishOptions::ttl_ms
+  }
+  if (state_ == SessionState::Connected &&
+      ((packet.retain && !server_.retain_available) ||
+       static_cast<unsigned>(packet.qos) > server_.maximum_qos)) {
+    return SessionError::NotSupportedByServer;  // [MQTT-3.2.2-14], [MQTT-3.2.2-11]
+  }
+  const std::size_t size = codec::encoded_size(packet, config_.version);  // validates too
   if (size == 0) {
     return codec::is_valid_topic_name(message.topic) ? SessionError::InvalidMessage
                                                      : SessionError::InvalidTopic;
+  }
+  if (state_ == SessionState::Connected && server_.maximum_packet_size != 0 &&
+      size > server_.maximum_packet_size) {
+    return SessionError::TooLarge;  // [MQTT-3.1.2-24]: the broker would have to disconnect us
   }
   if (options.replace_queued) replace_queued(packet.topic);
   auto appended = append_record(size, now);
@@ -90,16 +118,18 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
   record->kind = codec::PacketType::Publish;
   record->qos = packet.qos;
   record->expires_at = options.ttl_ms != 0 ? now + options.ttl_ms : 0;
-  auto written = codec::encode(packet, {record->bytes(), size});
+  auto written = codec::encode(packet, {record->bytes(), size}, config_.version);
   if (!written) {  // cannot happen after encoded_size() succeeded; keep the store consistent
     record->state = RecordState::Done;
     --live_count_;
     pop_done_records();
     return SessionError::InvalidMessage;
   }
+  // The identifier follows the topic, [MQTT-3.3.2]: after the fixed header and the topic field.
+  const std::size_t header = codec::decode_fixed_header({record->bytes(), size})->header_size;
   record->id_offset = packet.qos == codec::QoS::AtMostOnce
                           ? 0
-                          : static_cast<std::uint32_t>(size - packet.payload.size() - 2);
+                          : static_cast<std::uint32_t>(header + 2 + packet.topic.size());
   ++stats_.published;
   if (journal_ != nullptr) journal_->stored(record->ticket, record->packet());
   return Ticket{record->ticket, state_ == SessionState::Connected ? Accepted::Sending
@@ -107,13 +137,6 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
 }
 
 namespace {
-
-template <class Packet>
-Result<std::size_t, SessionError> encoded_request_size(const Packet& packet) {
-  const std::size_t size = codec::encoded_size(codec::Packet{packet});
-  if (size == 0) return SessionError::InvalidTopic;
-  return size;
-}
 
 }  // namespace
 
@@ -141,14 +164,14 @@ Result<Ticket, SessionError> Session::unsubscribe(std::span<const std::string_vi
 }
 
 Result<Ticket, SessionError> Session::queue_request(const codec::Packet& packet, Millis now) {
-  const std::size_t size = codec::encoded_size(packet);
+  const std::size_t size = codec::encoded_size(packet, config_.version);
   if (size == 0) return SessionError::InvalidMessage;
   auto appended = append_record(size, now);
   if (!appended) return appended.error();
   Record* record = *appended;
   record->kind = codec::type_of(packet);
   record->qos = codec::QoS::AtLeastOnce;
-  (void)codec::encode(packet, {record->bytes(), size});
+  (void)codec::encode(packet, {record->bytes(), size}, config_.version);
   auto header = codec::decode_fixed_header({record->bytes(), size});
   record->id_offset = static_cast<std::uint32_t>(header->header_size);
   return Ticket{record->ticket, state_ == SessionState::Connected ? Accepted::Sending
@@ -163,15 +186,21 @@ SessionStats Session::stats() const {
 }
 
 Result<Ticket, SessionError> Session::restore(codec::Bytes packet, Millis now) {
-  auto decoded = codec::decode(packet);
-  const auto* publish = decoded ? std::get_if<codec::Publish>(&decoded->packet) : nullptr;
-  if (publish == nullptr) return SessionError::InvalidMessage;
-  return this->publish(*publish, now);
+  // Kept by a run that may have spoken the other version: try ours first.
+  const codec::ProtocolVersion other = config_.version == codec::ProtocolVersion::V5
+                                           ? codec::ProtocolVersion::V311
+                                           : codec::ProtocolVersion::V5;
+  for (const codec::ProtocolVersion v : {config_.version, other}) {
+    auto decoded = codec::decode(packet, {codec::kMaxRemainingLength + 5, v});
+    const auto* publish = decoded ? std::get_if<codec::Publish>(&decoded->packet) : nullptr;
+    if (publish != nullptr) return this->publish(*publish, now);
+  }
+  return SessionError::InvalidMessage;
 }
 
 Millis Session::ping_timeout() const {
   if (config_.ping_timeout_ms != 0) return config_.ping_timeout_ms;
-  return std::max<Millis>(Millis{config_.keep_alive_s} * 1000 / 2, 1000);
+  return std::max<Millis>(keep_alive_ms() / 2, 1000);
 }
 
 void Session::handle_timeout(Millis now) {
@@ -182,7 +211,7 @@ void Session::handle_timeout(Millis now) {
     fail(ev, now);
     return;
   }
-  if (state_ != SessionState::Connected || config_.keep_alive_s == 0) return;
+  if (state_ != SessionState::Connected || keep_alive_ms() == 0) return;
   if (ping_outstanding_) {
     if (now >= std::max(ping_sent_at_, last_rx_) + ping_timeout()) {
       Event ev;
@@ -194,7 +223,7 @@ void Session::handle_timeout(Millis now) {
   }
   // [MQTT-3.1.2-23]: something must be sent within the keep-alive. Pinging when nothing was
   // received for that long too finds a dead link even while we keep publishing into it.
-  const Millis keep_alive = Millis{config_.keep_alive_s} * 1000;
+  const Millis keep_alive = keep_alive_ms();
   if (now >= std::min(last_tx_, last_rx_) + keep_alive) {
     ping_pending_ = true;
     ping_outstanding_ = true;
@@ -217,9 +246,9 @@ Millis Session::next_deadline(Millis now) const {
   }
   if (state_ == SessionState::Connecting) return connect_deadline_;
   if (has_transmittable_record()) return now;
-  if (config_.keep_alive_s == 0) return kNever;
+  if (keep_alive_ms() == 0) return kNever;
   if (ping_outstanding_) return std::max(ping_sent_at_, last_rx_) + ping_timeout();
-  return std::min(last_tx_, last_rx_) + Millis{config_.keep_alive_s} * 1000;
+  return std::min(last_tx_, last_rx_) + keep_alive_ms();
 }
 
 }  // namespace mqtt_setup

@@ -41,7 +41,7 @@ std::optional<Event> Session::poll_event(Millis now) {
     // Answers to the broker wait in pending_acks_; stop reading until they are sent.
     if (pending_ack_count_ == kMaxPendingAcks) return std::nullopt;
     const codec::Bytes input = buffers_.rx.subspan(rx_begin_, rx_end_ - rx_begin_);
-    auto decoded = codec::decode(input, {buffers_.rx.size()});
+    auto decoded = codec::decode(input, {buffers_.rx.size(), wire_version_});
     if (!decoded) {
       if (decoded.error() == codec::DecodeError::Incomplete) return std::nullopt;
       Event ev;
@@ -102,20 +102,45 @@ void Session::handle_packet(const codec::Packet& packet, Millis now, std::option
     ping_outstanding_ = false;
     return;
   }
-  // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT: a server never sends these (3.1.1).
+  const auto* disconnect = std::get_if<codec::Disconnect>(&packet);
+  if (disconnect != nullptr && wire_version_ == codec::ProtocolVersion::V5) {
+    // [MQTT-3.14]: a 5.0 server says why it closes the connection.
+    Event ev;
+    ev.kind = Event::Kind::Disconnected;
+    ev.reason = DisconnectReason::ServerDisconnected;
+    ev.reason_code = disconnect->reason_code;
+    if (auto p = disconnect->properties.find(codec::PropertyId::ReasonString)) {
+      ev.reason_string = p->text;
+    }
+    if (auto p = disconnect->properties.find(codec::PropertyId::ServerReference)) {
+      ev.server_reference = p->text;
+    }
+    fail(ev, now);
+    return;
+  }
+  // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, AUTH (we announce no authentication method), and
+  // DISCONNECT under 3.1.1: a server never sends these.
   violation(Violation::UnexpectedPacketType);
 }
 
 void Session::handle_connack(const codec::Connack& connack, Millis now,
                              std::optional<Event>& out) {
+  const auto text = [&](codec::PropertyId id) {
+    auto p = connack.properties.find(id);
+    return p ? p->text : std::string_view{};
+  };
   if (connack.return_code != codec::ConnectReturnCode::Accepted) {
     Event ev;
     ev.kind = Event::Kind::Disconnected;
     ev.reason = DisconnectReason::Refused;
     ev.refused = connack.return_code;
+    ev.reason_code = static_cast<std::uint8_t>(connack.return_code);
+    ev.reason_string = text(codec::PropertyId::ReasonString);
+    ev.server_reference = text(codec::PropertyId::ServerReference);
     fail(ev, now);
     return;
   }
+  apply_connack_properties(connack.properties);
   state_ = SessionState::Connected;
   connect_deadline_ = kNever;
   ++stats_.connects;
@@ -126,6 +151,7 @@ void Session::handle_connack(const codec::Connack& connack, Millis now,
   Event ev;
   ev.kind = Event::Kind::Connected;
   ev.session_present = session_present;
+  ev.assigned_client_id = text(codec::PropertyId::AssignedClientIdentifier);
   out = ev;
 }
 
@@ -142,6 +168,15 @@ void Session::prepare_resend(bool session_present) {
 }
 
 void Session::handle_publish(const codec::Publish& publish, std::optional<Event>& out) {
+  if (publish.properties.find(codec::PropertyId::TopicAlias)) {
+    // [MQTT-3.3.2-9]: we announce no topic alias maximum, so the server may use none.
+    Event ev;
+    ev.kind = Event::Kind::Disconnected;
+    ev.reason = DisconnectReason::ProtocolViolation;
+    ev.violation = Violation::TopicAliasInvalid;
+    fail(ev, 0);
+    return;
+  }
   if (publish.qos == codec::QoS::AtLeastOnce) {
     queue_ack(codec::PacketType::Puback, publish.packet_id);
   } else if (publish.qos == codec::QoS::ExactlyOnce) {
@@ -190,6 +225,20 @@ void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
        ack.type == PacketType::Unsuback);
   if (!expected) {
     ++stats_.unknown_acks;  // tolerated: a late duplicate after a resend is legal
+    return;
+  }
+  if (ack.reason_code >= codec::reason::kUnspecifiedError && ack.type != PacketType::Unsuback) {
+    // 5.0: the broker refused the message ([MQTT-4.3.2], [MQTT-4.3.3]: a failing PUBREC ends
+    // the exchange too). Sending it again would be refused again: report it dropped.
+    ++stats_.dropped;
+    Event ev;
+    ev.kind = Event::Kind::Dropped;
+    ev.ticket = r->ticket;
+    ev.drop_reason = DropReason::RefusedByBroker;
+    ev.reason_code = ack.reason_code;
+    if (auto p = ack.properties.find(codec::PropertyId::ReasonString)) ev.reason_string = p->text;
+    finish(r);
+    out = ev;
     return;
   }
   if (ack.type == PacketType::Pubrec) {

@@ -1,6 +1,7 @@
 // What is due -> bytes for the transport, in the order the protocol wants them:
 // CONNECT alone until CONNACK; then acknowledgements, PINGREQ, the store, DISCONNECT last.
 #include <cstring>
+#include <limits>
 
 #include "session/record.hpp"
 
@@ -9,12 +10,13 @@ namespace mqtt_setup {
 namespace {
 
 constexpr std::uint8_t kDupFlag = 0x08;  // [MQTT-3.3.1-1]
+constexpr std::size_t kNeverFits = std::numeric_limits<std::size_t>::max();
 
 }  // namespace
 
 void Session::trace(bool outgoing, codec::Bytes bytes) const {
   if (trace_ == nullptr) return;
-  auto decoded = codec::decode(bytes);
+  auto decoded = codec::decode(bytes, {codec::kMaxRemainingLength + 5, wire_version_});
   if (decoded) trace_(trace_context_, outgoing, decoded->packet);
 }
 
@@ -22,7 +24,7 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
   if (state_ == SessionState::Disconnected) return std::nullopt;
   std::size_t n = 0;
   auto emit = [&](const codec::Packet& packet) {
-    auto written = codec::encode(packet, out.subspan(n));
+    auto written = codec::encode(packet, out.subspan(n), wire_version_);
     if (!written) return false;
     trace(true, out.subspan(n, *written));
     n += *written;
@@ -37,6 +39,8 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     connect.will = config_.will;
     connect.username = config_.username;
     connect.password = config_.password;
+    connect.version = wire_version_;
+    if (wire_version_ == codec::ProtocolVersion::V5) connect.properties = config_.connect_properties;
     if (!emit(connect)) {
       Event ev;
       ev.kind = Event::Kind::Disconnected;
@@ -84,7 +88,7 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
         break;
       case RecordState::Released: {  // resend PUBREL after a reconnect
         auto written = codec::encode(codec::Ack{codec::PacketType::Pubrel, r->packet_id},
-                                     out.subspan(n));
+                                     out.subspan(n), wire_version_);
         if (!written) return n;
         trace(true, out.subspan(n, *written));
         n += *written;
@@ -92,11 +96,15 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
         break;
       }
       case RecordState::InFlight: {  // resend after a reconnect
-        if (r->size > out.size() - n) return n;
-        std::memcpy(out.data() + n, r->bytes(), r->size);
-        if (r->kind == codec::PacketType::Publish) out[n] |= kDupFlag;
-        trace(true, out.subspan(n, r->size));
-        n += r->size;
+        const std::size_t size = write_record(*r, out.subspan(n), /*dup=*/true, now);
+        if (size == kNeverFits) {
+          store_cursor_ = next;
+          drop(r, DropReason::TooLargeForBroker);
+          continue;
+        }
+        if (size == 0) return n;
+        trace(true, out.subspan(n, size));
+        n += size;
         ++stats_.resent;
         break;
       }
@@ -106,25 +114,29 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
           drop(r, DropReason::Expired);
           continue;
         }
-        if (r->size > out.size() - n) return n;
+        if (r->id_offset != 0 && inflight_ >= max_inflight()) return n;
+        if (r->id_offset != 0 && r->packet_id == 0) {
+          const std::uint16_t id = allocate_packet_id();
+          if (id == 0) return n;
+          r->packet_id = id;  // kept even if it does not fit now: it is the next to go
+          r->bytes()[r->id_offset] = static_cast<std::uint8_t>(id >> 8);
+          r->bytes()[r->id_offset + 1] = static_cast<std::uint8_t>(id & 0xFF);
+        }
+        const std::size_t size = write_record(*r, out.subspan(n), /*dup=*/false, now);
+        if (size == kNeverFits) {
+          store_cursor_ = next;
+          drop(r, DropReason::TooLargeForBroker);
+          continue;
+        }
+        if (size == 0) return n;
+        trace(true, out.subspan(n, size));
+        n += size;
         if (r->id_offset == 0) {  // QoS 0: written is all it gets (counted, no event)
-          std::memcpy(out.data() + n, r->bytes(), r->size);
-          trace(true, out.subspan(n, r->size));
-          n += r->size;
           ++stats_.delivered;
           store_cursor_ = next;
           finish(r);
           continue;
         }
-        if (inflight_ >= config_.max_inflight) return n;
-        const std::uint16_t id = allocate_packet_id();
-        if (id == 0) return n;
-        r->packet_id = id;
-        r->bytes()[r->id_offset] = static_cast<std::uint8_t>(id >> 8);
-        r->bytes()[r->id_offset + 1] = static_cast<std::uint8_t>(id & 0xFF);
-        std::memcpy(out.data() + n, r->bytes(), r->size);
-        trace(true, out.subspan(n, r->size));
-        n += r->size;
         r->state = RecordState::InFlight;
         ++inflight_;
         break;
@@ -135,13 +147,71 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
   return n;
 }
 
+bool Session::record_needs_rewrite(const Record& r) const {
+  if (config_.version != wire_version_) return true;  // stored as 5.0, sent as 3.1.1
+  return r.kind == codec::PacketType::Publish && wire_version_ == codec::ProtocolVersion::V5 &&
+         (r.expires_at != 0 || aliases_enabled());
+}
+
+std::size_t Session::write_record(const Record& r, std::span<std::uint8_t> out, bool dup,
+                                  Millis now) {
+  if (!record_needs_rewrite(r)) {  // the common case: the stored bytes as they are
+    if (server_.maximum_packet_size != 0 && r.size > server_.maximum_packet_size) {
+      return kNeverFits;
+    }
+    if (r.size > out.size()) return 0;
+    std::memcpy(out.data(), r.bytes(), r.size);
+    if (dup && r.kind == codec::PacketType::Publish) out[0] |= kDupFlag;
+    return r.size;
+  }
+  auto decoded = codec::decode(r.packet(), {codec::kMaxRemainingLength + 5, config_.version});
+  if (!decoded) return kNeverFits;  // cannot happen: the session encoded it
+  codec::Packet packet = decoded->packet;
+  std::array<std::uint8_t, 8> extra{};  // message expiry (5 bytes) + topic alias (3 bytes)
+  int alias_slot = -1;
+  std::string_view topic;
+  if (auto* p = std::get_if<codec::Publish>(&packet)) {
+    p->dup = dup && p->qos != codec::QoS::AtMostOnce;
+    std::size_t used = 0;
+    if (wire_version_ == codec::ProtocolVersion::V5) {
+      codec::PropertyWriter w{extra};
+      if (r.expires_at != 0) {
+        // [MQTT-3.3.2-6]: the receiver gets what is left of the lifetime, rounded up.
+        const Millis left = r.expires_at > now ? r.expires_at - now : 1;
+        w.add(codec::PropertyId::MessageExpiryInterval,
+              static_cast<std::uint32_t>(std::min<Millis>((left + 999) / 1000, 0xFFFF'FFFF)));
+      }
+      if (aliases_enabled()) {
+        topic = p->topic;
+        const int known = find_alias(topic);
+        alias_slot = known >= 0 ? known : choose_alias_slot();
+        if (alias_slot >= 0 && topic.size() < kAliasSlotSize) {
+          w.add(codec::PropertyId::TopicAlias, static_cast<std::uint32_t>(alias_slot + 1));
+          if (known >= 0) p->topic = {};  // [MQTT-3.3.2-12]: the alias alone stands for it
+        } else {
+          alias_slot = -1;
+        }
+      }
+      used = w.size();
+    }
+    p->extra_properties = codec::Bytes{extra.data(), used};
+  }
+  const std::size_t size = codec::encoded_size(packet, wire_version_);
+  if (size == 0) return kNeverFits;
+  if (server_.maximum_packet_size != 0 && size > server_.maximum_packet_size) return kNeverFits;
+  if (size > out.size()) return 0;
+  (void)codec::encode(packet, out, wire_version_);
+  if (alias_slot >= 0 && find_alias(topic) != alias_slot) remember_alias(alias_slot, topic);
+  return size;
+}
+
 bool Session::has_transmittable_record() const {
   if (state_ != SessionState::Connected && state_ != SessionState::Disconnecting) return false;
   for (std::size_t off = store_cursor_; off < store_tail_; off = next_offset(off)) {
     const Record* r = record_at(off);
     if (r->state == RecordState::Done) continue;
     if (r->state != RecordState::Queued || r->id_offset == 0) return true;
-    return inflight_ < config_.max_inflight;
+    return inflight_ < max_inflight();
   }
   return false;
 }
