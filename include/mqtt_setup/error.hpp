@@ -34,6 +34,7 @@ struct Error {
   Violation violation = Violation::None;
   SessionError session = SessionError::InvalidTopic;
   int system_error = 0;  // errno, for Storage
+  std::uint8_t reason_code = 0;  // 5.0: the refusing CONNACK's or the server DISCONNECT's code
 
   explicit operator bool() const { return kind != Kind::None; }
   /// One line: what happened and what to do, e.g.

@@ -35,7 +35,17 @@ struct Message {
   codec::Bytes payload;
   QoS qos = QoS::AtMostOnce;
   bool retain = false;
+  codec::Properties properties;  // 5.0: user properties, response topic, correlation data, ...
   std::string_view text() const { return codec::as_text(payload); }
+  /// 5.0 request/response: where the sender wants the answer (empty: no answer wanted).
+  std::string_view response_topic() const {
+    auto p = properties.find(codec::PropertyId::ResponseTopic);
+    return p ? p->text : std::string_view{};
+  }
+  codec::Bytes correlation_data() const {
+    auto p = properties.find(codec::PropertyId::CorrelationData);
+    return p ? p->binary : codec::Bytes{};
+  }
 };
 
 /// What the connection did, for programs that want more than a bool (the CLI's --json).
@@ -153,7 +163,16 @@ class MQTTSetup {
   using CommandHandler = std::function<void(std::string_view name, const Message&)>;
 
   /// Subscribes to a filter (anywhere, not only under the device); kept across reconnects.
+  /// "$share/GROUP/filter" is a 5.0 shared subscription (one member of GROUP gets each message).
   bool subscribe(std::string_view filter, QoS qos = QoS::AtLeastOnce);
+  /// The same with 5.0 subscription options (no local, retain as published, retain handling).
+  bool subscribe(const codec::Subscription& subscription);
+  /// 5.0 request/response: publishes `payload` to the request's response topic, with its
+  /// correlation data. NotConnected-like InvalidArgument when the request wants no answer.
+  Result<Ticket, Error> respond(const Message& request, codec::Bytes payload,
+                                QoS qos = QoS::AtLeastOnce);
+  /// The protocol this client speaks now (after an Options::protocol = Auto fallback: 3.1.1).
+  codec::ProtocolVersion protocol_version() const;
   /// Every message received (after command handlers had their turn).
   void on_message(MessageHandler handler);
   /// devices/{id}/commands/{name}: subscribes to devices/{id}/commands/# on first use.

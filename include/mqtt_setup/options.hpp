@@ -31,7 +31,14 @@ struct LastWill {
   std::string message = "offline";
   QoS qos = QoS::AtLeastOnce;
   bool retain = true;
+  /// 5.0 will delay interval: the broker publishes the will only if the device has not come
+  /// back within this many seconds (no "offline" flapping on a short Wi-Fi drop).
+  std::uint32_t delay_s = 0;
 };
+
+/// Which MQTT the client speaks. Auto tries 5.0 and falls back to 3.1.1 when the broker
+/// answers "unacceptable protocol version" (and stays on 3.1.1 afterwards).
+enum class Protocol : std::uint8_t { V311, V5, Auto };
 
 /// TLS is off unless `enabled`; when on, the broker's certificate chain and host name are
 /// verified against `ca_file`/`ca_path`/`ca_pem`, or the system store when none is given.
@@ -56,8 +63,16 @@ struct Options {
   std::string client_id_prefix;  // empty: "esp32" on ESP32, "linux" on Linux
   std::string topic_root = "devices";  // topics are {topic_root}/{client_id}/{suffix}
 
+  Protocol protocol = Protocol::V311;
   std::uint16_t keep_alive_s = 60;
   bool clean_session = true;
+  /// 5.0: how long the broker keeps a persistent session (clean_session = false) after the
+  /// connection ends, in seconds; 0xFFFFFFFF: never expires (what 3.1.1 does). A device that
+  /// deep-sleeps for 10 minutes wants a little more than 600.
+  std::uint32_t session_expiry_s = 0xFFFF'FFFF;
+  /// 5.0: topic aliases for our own publishes (the broker's maximum caps it; 0: none). Each
+  /// costs kAliasSlotSize bytes of queue_bytes.
+  std::uint16_t topic_aliases = 8;
   QoS qos = QoS::AtLeastOnce;    // what sender(...) uses
   bool retain = false;           // what sender(...) uses
   std::optional<LastWill> will;

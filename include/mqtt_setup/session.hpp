@@ -178,8 +178,12 @@ enum class Accepted : std::uint8_t {
 
 /// Per-message choices beyond the packet itself.
 struct PublishOptions {
-  Millis ttl_ms = 0;            // drop if not sent within this time (0: never)
+  Millis ttl_ms = 0;            // drop if not sent within this time (0: never); 5.0 sends the
+                                // remaining time as message expiry
   bool replace_queued = false;  // drop any still-unsent message to the same topic first
+  /// 5.0 properties of the message (user properties, content type, response topic, ...), for
+  /// MQTTSetup::publish; Session::publish takes them in codec::Publish::properties. Copied.
+  codec::Properties properties;
 };
 
 struct Ticket {

@@ -2,6 +2,7 @@
 // Private to the setup layer.
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,9 @@ struct MQTTSetup::Impl {
   Waker waker;
   std::unique_ptr<platform::DurableQueue> outbox_file;  // Options::queue_file
   PublishOptions default_publish;           // from Options::message_ttl_ms, latest_per_topic
+  // 5.0 CONNECT and will properties (session expiry, will delay), viewed by the session.
+  std::array<std::uint8_t, 16> connect_properties{};
+  std::array<std::uint8_t, 16> will_properties{};
 
   // --- shared between threads, guarded by mutex ---
   mutable std::mutex mutex;
@@ -64,7 +68,7 @@ struct MQTTSetup::Impl {
 
   struct Subscription {
     std::string filter;
-    QoS qos;
+    codec::Subscription options;  // QoS and 5.0 options; its filter view is set when sent
     bool sent = false;  // SUBSCRIBE queued in the current broker session
   };
   std::vector<Subscription> subscriptions;
@@ -95,7 +99,12 @@ struct MQTTSetup::Impl {
   void dispatch_message(std::unique_lock<std::mutex>& lock, const Message& message);
   void emit(std::unique_lock<std::mutex>& lock, const ClientEvent& event);
   void resubscribe(bool session_present);
-  void subscribe_locked(std::string_view filter, QoS qos);
+  void subscribe_locked(const codec::Subscription& subscription);
+  /// 5.0: a refusing CONNACK or a server DISCONNECT may name another server; go there next.
+  /// Returns the index of that server in `servers` (added when new), or nothing.
+  std::optional<std::size_t> follow_server_reference(std::string_view reference);
+  /// Options::protocol = Auto and a 3.1.1 broker refused 5.0: speak 3.1.1 from now on.
+  bool fall_back_if_refused_5(const Event& event);
   void log(LogLevel level, std::string_view text) const;
   /// Whether `level` is logged: check before building a message, so that a quiet client
   /// allocates nothing on reconnects.

@@ -24,6 +24,17 @@ constexpr std::uint32_t kMaxPollMs = 60'000;
 #endif
 
 bool is_fatal_refusal(codec::ConnectReturnCode code) {
+  namespace reason = codec::reason;
+  switch (static_cast<std::uint8_t>(code)) {  // 5.0: retrying cannot change these answers
+    case reason::kBadUserNameOrPassword:
+    case reason::kNotAuthorized:
+    case reason::kClientIdentifierNotValid:
+    case reason::kUnsupportedProtocolVersion:
+    case reason::kBanned:
+    case reason::kBadAuthenticationMethod:
+      return true;
+    default: break;
+  }
   return code == codec::ConnectReturnCode::BadUsernameOrPassword ||
          code == codec::ConnectReturnCode::NotAuthorized ||
          code == codec::ConnectReturnCode::IdentifierRejected ||

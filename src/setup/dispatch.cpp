@@ -4,6 +4,7 @@
 
 #include "mqtt_setup/platform.hpp"
 #include "setup/client.hpp"
+#include "setup/text_buffer.hpp"
 
 namespace mqtt_setup {
 
@@ -37,6 +38,9 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
         changed.notify_all();
         break;
       }
+      if (fall_back_if_refused_5(event)) break;
+      std::optional<std::size_t> referred;
+      if (!event.server_reference.empty()) referred = follow_server_reference(event.server_reference);
       Error error = Error::from_disconnect(event);
       if (event.reason == DisconnectReason::TransportClosed && last_transport_error) {
         error = Error::from_transport(*last_transport_error);
@@ -48,11 +52,15 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
         connection_lost(lock, error);
       }
       was_connected = false;
+      if (referred) {  // the broker sent us elsewhere: go there now
+        server_index = *referred;
+        next_attempt_at = platform::now_ms();
+      }
       break;
     }
     case Event::Kind::Message: {
       Message m{event.message.topic, event.message.payload, event.message.qos,
-                event.message.retain};
+                event.message.retain, event.message.properties};
       dispatch_message(lock, m);
       break;
     }
@@ -68,8 +76,21 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
     }
     case Event::Kind::Subscribed: {
       bool refused = false;
-      for (auto code : event.return_codes) refused = refused || code == codec::kSubackFailure;
-      if (refused) log(LogLevel::Warning, "the broker refused a subscription (SUBACK 0x80)");
+      std::uint8_t refusal = 0;
+      for (auto code : event.return_codes) {
+        if (code >= codec::kSubackFailure) refusal = code;  // 0x80; 5.0: any code from 0x80
+      }
+      refused = refusal != 0;
+      if (refused && logs(LogLevel::Warning)) {
+        char line[160];
+        TextBuffer text(line);
+        text << "the broker refused a subscription: "
+             << (refusal == codec::kSubackFailure ? std::string_view{"failure"}
+                                                  : codec::describe_reason_code(refusal))
+             << " (SUBACK ";
+        text.hex_byte(refusal) << ")";
+        log(LogLevel::Warning, text.view());
+      }
       ClientEvent ev;
       ev.kind = ClientEvent::Kind::Subscribed;
       ev.ticket = event.ticket;
@@ -125,17 +146,71 @@ void MQTTSetup::Impl::resubscribe(bool session_present) {
   for (auto& s : subscriptions) {
     if (!session_present) s.sent = false;
     if (s.sent) continue;
-    const codec::Subscription sub{s.filter, s.qos};
+    codec::Subscription sub = s.options;
+    sub.filter = s.filter;
     s.sent = session->subscribe(std::span{&sub, 1}, platform::now_ms()).ok();
   }
 }
 
-void MQTTSetup::Impl::subscribe_locked(std::string_view filter, QoS qos) {
+void MQTTSetup::Impl::subscribe_locked(const codec::Subscription& subscription) {
+  const auto same_options = [&](const codec::Subscription& o) {
+    return o.qos == subscription.qos && o.no_local == subscription.no_local &&
+           o.retain_as_published == subscription.retain_as_published &&
+           o.retain_handling == subscription.retain_handling;
+  };
   for (const auto& s : subscriptions) {
-    if (s.filter == filter && s.qos == qos) return;
+    if (s.filter == subscription.filter && same_options(s.options)) return;
   }
-  subscriptions.push_back({std::string(filter), qos, false});
+  subscriptions.push_back({std::string(subscription.filter), subscription, false});
+  subscriptions.back().options.filter = {};  // the view is made from `filter` when sent
   if (session->connected()) resubscribe(true);
+}
+
+bool MQTTSetup::Impl::fall_back_if_refused_5(const Event& event) {
+  // A 3.1.1 broker answers a 5.0 CONNECT with return code 1, [MQTT-3.1.2-2]; a 5.0 broker
+  // that will not speak 5.0 (configured so) with 0x84.
+  const auto code = static_cast<std::uint8_t>(event.refused);
+  const bool refused_version =
+      event.reason == DisconnectReason::Refused &&
+      (code == static_cast<std::uint8_t>(codec::ConnectReturnCode::UnacceptableProtocolVersion) ||
+       code == codec::reason::kUnsupportedProtocolVersion);
+  if (!refused_version || options.protocol != Protocol::Auto ||
+      session->version() != codec::ProtocolVersion::V5) {
+    return false;
+  }
+  session->fall_back_to_311();
+  close_transport();
+  was_connected = false;
+  next_attempt_at = platform::now_ms();  // at once, same server, not a failed attempt
+  if (logs(LogLevel::Info)) {
+    log(LogLevel::Info,
+        std::string(current_server) + " does not speak MQTT 5: falling back to 3.1.1");
+  }
+  return true;
+}
+
+std::optional<std::size_t> MQTTSetup::Impl::follow_server_reference(std::string_view reference) {
+  // [MQTT-4.11]: "host[:port]"; several may be listed, separated by spaces: take the first.
+  const std::string_view first = reference.substr(0, reference.find(' '));
+  auto parsed = parse_server_list(first, options.default_port());
+  if (parsed.size() != 1) return std::nullopt;
+  const ServerAddress& target = parsed.front();
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    if (servers[i].host == target.host && servers[i].port == target.port) return i;
+  }
+  // A new server joins the failover list for good (allocates, once per referral). The label
+  // of the current server stays valid: labels are appended, never moved... unless the vector
+  // grows, so current_server is re-pointed.
+  const std::size_t current = server_index % std::max<std::size_t>(servers.size(), 1);
+  const bool ipv6 = target.host.find(':') != std::string::npos;
+  servers.push_back(target);
+  server_labels.push_back((ipv6 ? "[" + target.host + "]" : target.host) + ":" +
+                          std::to_string(target.port));
+  if (current < server_labels.size()) current_server = server_labels[current];
+  if (logs(LogLevel::Info)) {
+    log(LogLevel::Info, "the broker named another server: " + server_labels.back() + " is next");
+  }
+  return servers.size() - 1;
 }
 
 void MQTTSetup::Impl::log(LogLevel level, std::string_view text) const {

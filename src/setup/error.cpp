@@ -10,6 +10,25 @@ namespace {
 
 std::string_view refusal_advice(codec::ConnectReturnCode code) {
   using codec::ConnectReturnCode;
+  namespace reason = codec::reason;
+  switch (static_cast<std::uint8_t>(code)) {  // 5.0 reason codes, [MQTT-3.2.2.2]
+    case reason::kBadUserNameOrPassword: return "check the MQTT user name and password";
+    case reason::kNotAuthorized: return "check the broker's access rules for this user and client id";
+    case reason::kClientIdentifierNotValid: return "choose another client id";
+    case reason::kServerUnavailable:
+    case reason::kServerBusy:
+    case reason::kConnectionRateExceeded:
+    case reason::kQuotaExceeded:
+      return "the broker is overloaded or limiting this client; try again later";
+    case reason::kBanned: return "the broker banned this client; ask its operator";
+    case reason::kUnsupportedProtocolVersion:
+      return "the broker does not accept MQTT 5: use protocol auto or 3.1.1 (-V auto)";
+    case reason::kUseAnotherServer:
+    case reason::kServerMoved:
+      return "connect to the server the broker named (followed automatically when it names one)";
+    case reason::kPacketTooLarge: return "the CONNECT is too large for the broker: shorten the will";
+    default: break;
+  }
   switch (code) {
     case ConnectReturnCode::BadUsernameOrPassword: return "check the MQTT user name and password";
     case ConnectReturnCode::NotAuthorized:
@@ -39,11 +58,19 @@ std::string_view Error::write(std::span<char> out) const {
         text << "cannot reach the broker: " << describe(transport);
       } else {
         text << "connection lost: " << describe(reason);
+        if (reason == DisconnectReason::ServerDisconnected) {  // 5.0: the broker said why
+          text << ": " << codec::describe_reason_code(reason_code) << " (";
+          text.hex_byte(reason_code) << ")";
+        }
       }
       break;
     case Kind::Refused:
-      text << "broker refused the connection: " << describe(refused) << " — "
-           << refusal_advice(refused);
+      text << "broker refused the connection: " << describe(refused);
+      if (reason_code >= codec::reason::kUnspecifiedError) {
+        text << " (";
+        text.hex_byte(reason_code) << ")";
+      }
+      text << " — " << refusal_advice(refused);
       break;
     case Kind::Tls: text << "TLS failure: " << describe(transport); break;
     case Kind::Protocol:
@@ -100,6 +127,7 @@ Error Error::from_disconnect(const Event& event) {
   error.refused = event.refused;
   error.decode = event.decode_error;
   error.violation = event.violation;
+  error.reason_code = event.reason_code;
   switch (event.reason) {
     case DisconnectReason::Requested: error.kind = Kind::None; break;
     case DisconnectReason::Refused: error.kind = Kind::Refused; break;

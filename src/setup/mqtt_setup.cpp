@@ -48,6 +48,22 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   if (options.will) {
     config.will = codec::Will{will_topic, codec::as_bytes(options.will->message),
                               options.will->qos, options.will->retain};
+    if (options.will->delay_s != 0) {
+      codec::PropertyWriter w{will_properties};
+      w.add(codec::PropertyId::WillDelayInterval, options.will->delay_s);
+      config.will->properties = w.properties();
+    }
+  }
+  if (options.protocol != Protocol::V311) {
+    config.version = codec::ProtocolVersion::V5;
+    config.topic_aliases = options.topic_aliases;
+    // [MQTT-3.1.2.11.2]: without a session expiry a 5.0 session ends with the connection, so a
+    // persistent session (clean_session = false) asks for Options::session_expiry_s.
+    codec::PropertyWriter w{connect_properties};
+    if (!options.clean_session) {
+      w.add(codec::PropertyId::SessionExpiryInterval, options.session_expiry_s);
+    }
+    config.connect_properties = w.properties();
   }
   config.keep_alive_s = options.keep_alive_s;
   config.clean_session = options.clean_session;
@@ -161,7 +177,7 @@ Result<Ticket, Error> MQTTSetup::Impl::publish_locked(std::unique_lock<std::mute
                                                       bool retain,
                                                       const PublishOptions& publish_options) {
   if (stopping) return Error::from_session(SessionError::NotConnected);
-  const codec::Publish message{topic, payload, qos, retain, false, 0};
+  const codec::Publish message{topic, payload, qos, retain, false, 0, publish_options.properties};
   auto ticket = session->publish(message, platform::now_ms(), publish_options);
   if (!ticket) return Error::from_session(ticket.error());
   if (session->connected()) transmit(lock);
@@ -210,11 +226,39 @@ bool MQTTSetup::flush(std::uint32_t timeout_ms) {
 }
 
 bool MQTTSetup::subscribe(std::string_view filter, QoS qos) {
-  if (!codec::is_valid_topic_filter(filter)) return false;
+  codec::Subscription subscription;
+  subscription.filter = filter;
+  subscription.qos = qos;
+  return subscribe(subscription);
+}
+
+bool MQTTSetup::subscribe(const codec::Subscription& subscription) {
+  if (!codec::is_valid_topic_filter(subscription.filter)) return false;
   std::unique_lock lock(impl_->mutex);
-  impl_->subscribe_locked(filter, qos);
+  impl_->subscribe_locked(subscription);
   if (impl_->session->connected()) impl_->transmit(lock);
   return true;
+}
+
+Result<Ticket, Error> MQTTSetup::respond(const Message& request, codec::Bytes payload, QoS qos) {
+  const std::string_view topic = request.response_topic();
+  if (topic.empty()) return Error::from_session(SessionError::InvalidTopic);
+  // [MQTT-4.10]: the answer carries the request's correlation data back unchanged.
+  std::array<std::uint8_t, 512> buffer;
+  codec::PropertyWriter w{buffer};
+  if (const codec::Bytes correlation = request.correlation_data(); !correlation.empty()) {
+    w.add(codec::PropertyId::CorrelationData, correlation);
+  }
+  if (!w.ok()) return Error::from_session(SessionError::TooLarge);
+  PublishOptions options = impl_->default_publish;
+  options.properties = w.properties();
+  std::unique_lock lock(impl_->mutex);
+  return impl_->publish_locked(lock, topic, payload, qos, false, options);
+}
+
+codec::ProtocolVersion MQTTSetup::protocol_version() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->session->version();
 }
 
 void MQTTSetup::on_message(MessageHandler handler) {
@@ -230,7 +274,11 @@ void MQTTSetup::on_command(std::string_view name, CommandHandler handler) {
                           std::make_shared<const CommandHandler>(std::move(handler)));
   if (!m.commands_subscribed) {
     m.commands_subscribed = true;
-    m.subscribe_locked(m.commands_topic_prefix + "#", QoS::AtLeastOnce);
+    const std::string filter = m.commands_topic_prefix + "#";
+    codec::Subscription subscription;
+    subscription.filter = filter;
+    subscription.qos = QoS::AtLeastOnce;
+    m.subscribe_locked(subscription);
     if (m.session->connected()) m.transmit(lock);
   }
 }

@@ -17,6 +17,12 @@ class TextBuffer {
     used_ += n;
     return *this;
   }
+  /// "0x97": a reason code as the spec writes it.
+  TextBuffer& hex_byte(unsigned char value) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    const char text[4] = {'0', 'x', kDigits[value >> 4], kDigits[value & 0x0F]};
+    return *this << std::string_view{text, 4};
+  }
   std::string_view view() const { return {out_.data(), used_}; }
 
  private:

@@ -159,6 +159,41 @@ void log_to_stderr(LogLevel level, std::string_view line) {
   }
 }
 
+void resolve_mqtt5(const ConnectionSettings& settings, ClientSetup& setup) {
+  Options& options = setup.options;
+  options.protocol = settings.protocol == "5"      ? Protocol::V5
+                     : settings.protocol == "auto" ? Protocol::Auto
+                                                   : Protocol::V311;
+  const bool v5 = options.protocol != Protocol::V311;
+  const auto needs_5 = [&](const char* option) {
+    if (!v5) throw UsageError(std::string(option) + " needs MQTT 5: add -V 5 (or -V auto)");
+  };
+  if (!settings.user_properties.empty()) needs_5("--property");
+  if (settings.session_expiry_s >= 0) {
+    needs_5("--session-expiry");
+    options.session_expiry_s = to_milliseconds(settings.session_expiry_s) / 1000;
+  }
+  if (settings.will_delay_s > 0) {
+    needs_5("--will-delay");
+    if (!options.will) throw UsageError("--will-delay needs a last will (--will-topic)");
+    options.will->delay_s = to_milliseconds(settings.will_delay_s) / 1000;
+  }
+  setup.publish.ttl_ms = to_milliseconds(settings.expiry_s);
+  std::size_t bytes = 0;
+  for (const std::string& p : settings.user_properties) bytes += 4 + p.size();
+  setup.property_bytes.resize(bytes);
+  codec::PropertyWriter writer{setup.property_bytes};
+  for (const std::string& p : settings.user_properties) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError("--property \"" + p + "\" is not KEY=VALUE");
+    writer.add_user(std::string_view(p).substr(0, eq), std::string_view(p).substr(eq + 1));
+    if (!writer.ok())
+      throw UsageError("--property \"" + p + "\": " + std::string(writer.error_message()));
+  }
+  setup.publish.properties = writer.properties();
+}
+
 }  // namespace
 
 ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings, QoS default_qos) {
@@ -188,6 +223,7 @@ ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings
   options.retry.first_ms = to_milliseconds(settings.retry_delay_s);
   options.retry.max_ms = to_milliseconds(settings.retry_max_s);
   options.queue_messages = static_cast<std::uint32_t>(settings.queue);
+  resolve_mqtt5(settings, setup);
   options.overflow = OverflowPolicy::DropOldest;
   setup.timeout = std::chrono::milliseconds(to_milliseconds(settings.timeout_s));
   setup.json = settings.json;
@@ -208,7 +244,11 @@ std::size_t publish_packet_bytes(const ClientSetup& setup, std::size_t suffix_by
   const std::size_t topic_bytes =
       setup.options.topic_root.size() + 1 + client_id_bytes + 1 + suffix_bytes;
   constexpr std::size_t kFixedHeader = 5, kLengthPrefix = 2, kPacketId = 2;
-  return kFixedHeader + kLengthPrefix + topic_bytes + kPacketId + payload_bytes;
+  // 5.0: property length (4) + message expiry (5) + topic alias (3) + the user properties.
+  const std::size_t properties = setup.options.protocol == Protocol::V311
+                                     ? 0
+                                     : 4 + 5 + 3 + setup.property_bytes.size();
+  return kFixedHeader + kLengthPrefix + topic_bytes + kPacketId + properties + payload_bytes;
 }
 
 std::uint32_t to_milliseconds(double seconds) {

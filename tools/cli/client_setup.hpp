@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "connection_options.hpp"
 #include "mqtt_setup/options.hpp"
@@ -27,6 +28,9 @@ struct ClientSetup {
   std::chrono::milliseconds timeout{30'000};
   bool json = false;
   std::string queue_file;  // --queue-file: only the commands with a queue use it
+  /// What each message sent carries: --expiry, --property (views into property_bytes).
+  PublishOptions publish;
+  std::vector<std::uint8_t> property_bytes;
 };
 
 /// Applies --config, the environment and the defaults, checks what can be checked before

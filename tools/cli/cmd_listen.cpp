@@ -52,6 +52,9 @@ std::string plain_line(const Message& message) {
 int run_listen(CLI::App& command, ListenArguments& args) {
   if (args.filters.empty()) args.filters.emplace_back("devices/#");
   for (const std::string& filter : args.filters) check_topic_filter(filter);
+  const std::string& share = args.connection.share;
+  if (!share.empty() && (share.find_first_of("/+#") != std::string::npos))
+    throw UsageError("--share " + share + ": a group name has no '/', '+' or '#'");
   const ClientSetup setup = resolve_client_setup(command, args.connection, QoS::AtLeastOnce);
 
   Options options = setup.options;
@@ -73,9 +76,13 @@ int run_listen(CLI::App& command, ListenArguments& args) {
   });
   // Subscribing before connecting: the subscriptions go out with the first connection, and
   // with --no-clean nothing the broker kept for us arrives before there is a handler.
-  for (const std::string& filter : args.filters)
-    if (!mqtt.subscribe(filter, setup.qos))
-      return fail(ExitCode::Usage, "cannot subscribe to \"" + filter + "\"");
+  for (const std::string& filter : args.filters) {
+    // [MQTT-4.8.2]: a shared subscription: each message goes to one member of the group.
+    const std::string shared =
+        args.connection.share.empty() ? filter : "$share/" + args.connection.share + "/" + filter;
+    if (!mqtt.subscribe(shared, setup.qos))
+      return fail(ExitCode::Usage, "cannot subscribe to \"" + shared + "\"");
+  }
 
   BackgroundSetup connecting{mqtt, wakeup};
   ExitCode code = ExitCode::Success;
@@ -107,6 +114,12 @@ Command add_listen_command(CLI::App& app) {
           "client id (default: {platform id}-listen-{pid}, or {platform id}-listen with "
           "--no-clean, so that listening does not take over the device's own session)");
   command->add_option("FILTER", args->filters, "topic filters (default: devices/#)");
+  command
+      ->add_option("--share", args->connection.share,
+                   "subscribe as a member of shared group GROUP ($share/GROUP/FILTER, MQTT 5): "
+                   "each message goes to one member")
+      ->type_name("GROUP")
+      ->group("MQTT 5");
   return {command, [command, args] { return run_listen(*command, *args); }};
 }
 

@@ -163,7 +163,8 @@ class Pipe {
     if (connected && !force && !window_has_room(bytes)) return false;
 
     const auto published =
-        mqtt_.publish(args_.suffix, codec::as_bytes(line.text), setup_.qos, setup_.retain);
+        mqtt_.publish(args_.suffix, codec::as_bytes(line.text), setup_.qos, setup_.retain,
+                      setup_.publish);
     if (published) {
       ++published_;
       counted_ = false;

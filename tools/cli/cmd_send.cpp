@@ -75,7 +75,8 @@ int run_send(CLI::App& command, SendArguments& args) {
   }
 
   const auto published =
-      mqtt.publish(args.suffix, codec::as_bytes(args.message), setup.qos, setup.retain);
+      mqtt.publish(args.suffix, codec::as_bytes(args.message), setup.qos, setup.retain,
+                   setup.publish);
   if (!published) {
     const Error& error = published.error();
     return fail(error.kind == Error::Kind::InvalidArgument ? ExitCode::Usage

@@ -91,6 +91,41 @@ void add_connection_options(CLI::App& command, ConnectionSettings& s) {
       ->type_name("M")
       ->group(connection);
 
+  const char* mqtt5 = "MQTT 5";
+  command
+      .add_option("-V,--protocol", s.protocol,
+                  "MQTT version: 311 (default), 5, or auto (5, falling back to 3.1.1 when the "
+                  "broker refuses it)")
+      ->check(CLI::IsMember({"311", "3.1.1", "5", "auto"}).description(""))
+      ->type_name("311|5|auto")
+      ->group(mqtt5);
+  command
+      .add_option("--property", s.user_properties,
+                  "user property KEY=VALUE on each message sent (repeatable; MQTT 5)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->type_name("KEY=VALUE")
+      ->group(mqtt5);
+  command
+      .add_option("--expiry", s.expiry_s,
+                  "message expiry: a message not delivered within S seconds is dropped, by us "
+                  "while queued and (MQTT 5) by the broker (default: none)")
+      ->check(seconds(true))
+      ->type_name("S")
+      ->group(mqtt5);
+  command
+      .add_option("--session-expiry", s.session_expiry_s,
+                  "with --no-clean: how long the broker keeps the session after we disconnect "
+                  "(MQTT 5; default: forever)")
+      ->check(seconds(true))
+      ->type_name("S")
+      ->group(mqtt5);
+  command
+      .add_option("--will-delay", s.will_delay_s,
+                  "the broker publishes the last will only if we stay away this long (MQTT 5)")
+      ->check(seconds(true))
+      ->type_name("S")
+      ->group(mqtt5);
+
   const char* tls = "TLS";
   command
       .add_flag("--tls", s.tls,

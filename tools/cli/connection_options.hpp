@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace mqtt_setup::cli {
 
@@ -35,6 +36,13 @@ struct ConnectionSettings {
   bool json = false;
   bool verbose = false;
   std::string config_file;
+  // MQTT 5
+  std::string protocol = "311";                 // -V 311|5|auto
+  std::vector<std::string> user_properties;     // --property KEY=VALUE (repeatable)
+  double expiry_s = 0;                          // --expiry: message expiry / time to live
+  double session_expiry_s = -1;                 // --session-expiry; -1: never (with --no-clean)
+  double will_delay_s = 0;                      // --will-delay
+  std::string share;                            // listen --share GROUP
 };
 
 void add_connection_options(CLI::App& command, ConnectionSettings& settings);

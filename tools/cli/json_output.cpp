@@ -1,9 +1,45 @@
 #include "json_output.hpp"
 
+#include <algorithm>
+
 namespace mqtt_setup::cli {
 
 std::string to_json_line(const Json& object) {
   return object.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+namespace {
+
+std::string hex(codec::Bytes bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text;
+  for (const std::uint8_t b : bytes) text.append({kDigits[b >> 4], kDigits[b & 0x0F]});
+  return text;
+}
+
+}  // namespace
+
+Json properties_json(const codec::Properties& properties) {
+  // Names as the spec writes them, with '_' for '-': "message_expiry_interval", ...
+  Json json = Json::object();
+  for (const codec::Property p : properties) {
+    std::string name(codec::name_of(p.id));
+    std::replace(name.begin(), name.end(), '-', '_');
+    switch (codec::kind_of(p.id)) {
+      case codec::PropertyKind::String: json[name] = std::string(p.text); break;
+      case codec::PropertyKind::Binary: json[name + "_hex"] = hex(p.binary); break;
+      case codec::PropertyKind::StringPair:  // repeatable, order kept: [[name, value], ...]
+        json["user_properties"].push_back({std::string(p.text), std::string(p.value)});
+        break;
+      default:
+        if (p.id == codec::PropertyId::SubscriptionIdentifier) {
+          json["subscription_identifiers"].push_back(p.number);
+        } else {
+          json[name] = p.number;
+        }
+    }
+  }
+  return json;
 }
 
 Json message_json(const Message& message) {
@@ -12,6 +48,7 @@ Json message_json(const Message& message) {
   line["payload"] = std::string(message.text());
   line["qos"] = static_cast<int>(message.qos);
   line["retain"] = message.retain;
+  if (!message.properties.empty()) line["properties"] = properties_json(message.properties);
   return line;
 }
 

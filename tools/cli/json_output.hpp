@@ -19,6 +19,8 @@ std::string to_json_line(const Json& object);
 
 /// {"topic","payload","qos","retain"}: listen's line per message.
 Json message_json(const Message& message);
+/// 5.0 properties as an object: {"user_properties": [[k, v], ...], "content_type": ..., ...}.
+Json properties_json(const codec::Properties& properties);
 
 /// {"event": ...} for a connection state change; nothing for per-message events
 /// (Delivered, Dropped), which the summary counts instead.
