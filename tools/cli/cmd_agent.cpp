@@ -5,6 +5,7 @@
 //
 // Threads: the library's connection thread only queues commands and wakes the main thread;
 // everything the agent decides happens on the main thread, in run().
+#include <array>
 #include <unistd.h>
 
 #include <algorithm>
@@ -74,7 +75,9 @@ class Agent {
     device_.payload_not_available = will_.message;
     monitor_.attach(mqtt_);
     mqtt_.on_command("#", [this](std::string_view name, const Message& message) {
-      if (!inbox_.push({std::string(name), std::string(message.text())}))
+      if (!inbox_.push({std::string(name), std::string(message.text()),
+                        std::string(message.response_topic()),
+                        std::string(codec::as_text(message.correlation_data()))}))
         print_warning("too many commands waiting: commands/" + std::string(name) + " dropped");
       wakeup_.notify();
     });
@@ -179,6 +182,11 @@ class Agent {
 
   // Returns an exit code when the agent must end, -1 to go on.
   int handle(const ReceivedCommand& command) {
+    current_request_ = &command;
+    struct Clear {
+      const ReceivedCommand*& request;
+      ~Clear() { request = nullptr; }
+    } clear{current_request_};
     if (command.name == "configuration") {
       configure(command.payload);
     } else if (command.name == "restart") {
@@ -210,10 +218,30 @@ class Agent {
       event("command", {{"name", "configuration"}, {"result", "applied"}});
     }
     publish_text("status/configuration", to_json_line(report), QoS::AtLeastOnce, false);
+    answer_request(to_json_line(report));
+  }
+
+  /// MQTT 5 request/response: a command that named a response topic also gets the answer
+  /// there, with its correlation data ([MQTT-4.10]); the status topics get it as before.
+  void answer_request(std::string_view text) {
+    if (current_request_ == nullptr || current_request_->response_topic.empty()) return;
+    Message request;
+    request.topic = current_request_->name;
+    std::array<std::uint8_t, 1024> buffer;
+    codec::PropertyWriter w{buffer};
+    w.add(codec::PropertyId::ResponseTopic, current_request_->response_topic);
+    if (!current_request_->correlation_data.empty())
+      w.add(codec::PropertyId::CorrelationData, codec::as_bytes(current_request_->correlation_data));
+    if (!w.ok()) return print_warning("cannot answer the request: " + std::string(w.error_message()));
+    request.properties = w.properties();
+    if (auto sent = mqtt_.respond(request, codec::as_bytes(text)); !sent)
+      print_warning("cannot answer on " + current_request_->response_topic + ": " +
+                    sent.error().message());
   }
 
   int restart() {
     publish_text("status/restart", "restarting", QoS::AtLeastOnce, false);
+    answer_request("restarting");
     mqtt_.flush(kFarewellMs);
     mqtt_.disconnect();  // cleanly: no will; the new image says "online" itself
     event("restarting");
@@ -270,6 +298,7 @@ class Agent {
   StdoutLines out_;
   ConnectionMonitor monitor_;
   CommandInbox inbox_;
+  const ReceivedCommand* current_request_ = nullptr;  // while handle() runs
   MQTTSetup mqtt_;
   std::optional<BackgroundSetup> connecting_;  // after mqtt_: it must end before mqtt_ does
 

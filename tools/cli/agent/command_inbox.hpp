@@ -14,6 +14,9 @@ namespace mqtt_setup::cli {
 struct ReceivedCommand {
   std::string name;  // the topic after devices/{id}/commands/
   std::string payload;
+  // MQTT 5 request/response: where the requester wants the answer, and its correlation data.
+  std::string response_topic;
+  std::string correlation_data;
 };
 
 class CommandInbox {
