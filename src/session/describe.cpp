@@ -58,6 +58,12 @@ std::string_view describe(SessionError error) {
     case SessionError::StoreFull: return "the outgoing queue is full";
     case SessionError::NotConnected: return "not connected and queueing is off";
     case SessionError::Busy: return "a connection is already in progress";
+    case SessionError::BufferTooSmall: return "the buffer is too small for the session state";
+    case SessionError::StateCorrupt:
+      return "the saved session state is damaged (truncated or CRC mismatch)";
+    case SessionError::StateVersion:
+      return "the saved session state comes from another version of mqtt_setup";
+    case SessionError::StateForeign: return "the saved session state belongs to another client id";
   }
   return "unknown error";
 }
