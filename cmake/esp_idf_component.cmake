@@ -3,12 +3,6 @@
 # CLI, tests and examples are not part of the component.
 set(mqtt_setup_root ${CMAKE_CURRENT_LIST_DIR}/..)
 
-# version.hpp as the normal build generates it; the version is idf_component.yml's.
-file(STRINGS ${mqtt_setup_root}/idf_component.yml mqtt_setup_version_line REGEX "^version:")
-string(REGEX REPLACE "^version: *\"?([^\"]*)\"?.*$" "\\1" PROJECT_VERSION "${mqtt_setup_version_line}")
-configure_file(${mqtt_setup_root}/cmake/version.hpp.in
-               ${CMAKE_CURRENT_BINARY_DIR}/generated/mqtt_setup/version.hpp @ONLY)
-
 file(GLOB mqtt_setup_idf_sources
   ${mqtt_setup_root}/src/codec/*.cpp
   ${mqtt_setup_root}/src/session/*.cpp
@@ -19,7 +13,7 @@ file(GLOB mqtt_setup_idf_sources
 
 idf_component_register(
   SRCS ${mqtt_setup_idf_sources}
-  INCLUDE_DIRS include ${CMAKE_CURRENT_BINARY_DIR}/generated
+  INCLUDE_DIRS include
   PRIV_INCLUDE_DIRS src
   REQUIRES lwip esp_event mbedtls
   PRIV_REQUIRES nvs_flash esp_timer esp_wifi esp_netif pthread)

@@ -6,9 +6,10 @@ get_property(layers GLOBAL PROPERTY MQTT_SETUP_LAYERS)
 install(TARGETS ${layers} EXPORT mqtt_setupTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+# The public headers are include/mqtt_setup/ alone (version.hpp among them). src/mqtt_setup/
+# holds one-line forwarders for the Arduino IDE, which puts only src/ on the include path; they
+# are never installed (test/packaging/install_layout_test.sh checks).
 install(DIRECTORY include/mqtt_setup DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(FILES ${PROJECT_BINARY_DIR}/generated/mqtt_setup/version.hpp
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mqtt_setup)
 install(EXPORT mqtt_setupTargets NAMESPACE mqtt_setup::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mqtt_setup)
 

@@ -24,7 +24,15 @@ struct Error {
     NotConnected,     // nothing sent: not connected and not queued
     QueueFull,        // the outbox refused the message
     Timeout,          // an operation's own time limit ran out
-    Storage,          // the queue file could not be opened or written: see `system_error`
+    Storage,          // the queue file or the sleep storage failed: see `storage`, `system_error`
+  };
+  /// For Kind::Storage: what could not be done.
+  enum class StorageFailure : std::uint8_t {
+    QueueFile = 0,  // Options::queue_file could not be opened or written (system_error)
+    NoStorage,      // prepare_for_sleep() without Options::storage or Options::state_dir
+    CleanSession,   // prepare_for_sleep() with Options::clean_session = true
+    Save,           // the session could not be saved (system_error, or `session`)
+    Load,           // a saved session could not be read (system_error) or was rejected (`session`)
   };
   Kind kind = Kind::None;
   TransportError transport = TransportError::Io;
@@ -33,7 +41,8 @@ struct Error {
   codec::DecodeError decode = codec::DecodeError::Incomplete;
   Violation violation = Violation::None;
   SessionError session = SessionError::InvalidTopic;
-  int system_error = 0;  // errno, for Storage
+  StorageFailure storage = StorageFailure::QueueFile;
+  int system_error = 0;  // errno, for Storage; 0 when `session` tells the reason
   std::uint8_t reason_code = 0;  // 5.0: the refusing CONNACK's or the server DISCONNECT's code
 
   explicit operator bool() const { return kind != Kind::None; }

@@ -75,6 +75,13 @@ struct ClientStats {
   Error last_error;
 };
 
+/// What prepare_for_sleep() kept for the wake.
+struct SleepReport {
+  std::uint32_t messages = 0;     // still unacknowledged or unsent, saved (0: all delivered)
+  std::size_t bytes_written = 0;  // written to the storage now; 0 when there was nothing to keep
+                                  // or the same bytes were already stored (no flash wear)
+};
+
 /// The function setup_connection() returns: sender(suffix, value) -> bool.
 /// true: the message was handed to the connection (QoS 1/2: it will be resent until
 /// acknowledged). false: not connected (the message is queued when Options::queue_messages
@@ -138,6 +145,19 @@ class MQTTSetup {
   /// Sends DISCONNECT (after what is already in flight had a chance to go), closes the socket
   /// and stops reconnecting. Safe to call twice.
   void disconnect();
+
+  /// Deep sleep (battery devices that wake, publish and sleep again; docs/deep_sleep.md).
+  /// Gives what was handed over up to `timeout_ms` to be delivered (as flush()), disconnects
+  /// cleanly (as disconnect(): the client stays stopped), then saves the session through
+  /// Options::storage: packet identifiers, unacknowledged and unsent messages, QoS 2 progress
+  /// both ways. The next MQTTSetup with the same client id and clean_session = false (after the
+  /// wake) loads it in its constructor and resumes the broker's session: nothing lost, QoS 2 not
+  /// duplicated. The saved copy is erased just before that client's first CONNECT, so a crash
+  /// later cannot replay it. Flash is written only when something is pending and differs from
+  /// what is stored (docs/deep_sleep.md: bytes per cycle, NVS lifetime).
+  /// Errors (also in last_error()): Kind::Storage with `storage` = CleanSession (nothing done:
+  /// the broker would drop the session), NoStorage (no Options::storage / state_dir), Save.
+  Result<SleepReport, Error> prepare_for_sleep(std::uint32_t timeout_ms);
 
   bool is_connected() const;
   const std::string& client_id() const;

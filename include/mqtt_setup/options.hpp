@@ -13,6 +13,7 @@
 #include "mqtt_setup/backoff.hpp"
 #include "mqtt_setup/codec.hpp"
 #include "mqtt_setup/session.hpp"
+#include "mqtt_setup/storage.hpp"
 
 namespace mqtt_setup {
 
@@ -95,6 +96,13 @@ struct Options {
   /// (Linux; see OutboxFile). Empty: memory only.
   std::string queue_file;
   std::uint32_t queue_file_sync_ms = 1000;  // fdatasync at most this often (0: every message)
+  /// Deep sleep (MQTTSetup::prepare_for_sleep(), needs clean_session = false): where the
+  /// session waits for the wake. nullptr: the platform's (platform::default_storage()): NVS on
+  /// ESP32; on Linux one file per key in `state_dir`, and none when that is empty. Not owned:
+  /// it must outlive the MQTTSetup. With a storage and clean_session = false, a buffer of about
+  /// queue_bytes is allocated once for the saved state.
+  Storage* storage = nullptr;
+  std::string state_dir;  // Linux: directory for the default storage (created if missing)
   std::size_t rx_buffer_size = 4096;     // largest packet accepted from the broker
   std::size_t tx_buffer_size = 4096;     // largest packet sent; also bounds topic + payload
 

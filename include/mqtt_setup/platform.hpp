@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mqtt_setup/session.hpp"
+#include "mqtt_setup/storage.hpp"
 
 namespace mqtt_setup::platform {
 
@@ -50,5 +51,11 @@ class DurableQueue : public StoreJournal {
 std::unique_ptr<DurableQueue> open_durable_queue(const std::string& path,
                                                  std::uint32_t sync_interval_ms,
                                                  int& error_number);
+
+/// What Options::storage = nullptr stands for: NVS (namespace "mqtt_setup", default partition;
+/// nvs_flash_init() must have run) on ESP32; on Linux one file per key in `state_dir`, written
+/// to a temporary file, synced and renamed over the old one; nullptr when `state_dir` is empty
+/// or cannot be created (then `error_number` is set).
+std::unique_ptr<Storage> default_storage(const std::string& state_dir, int& error_number);
 
 }  // namespace mqtt_setup::platform

@@ -165,7 +165,12 @@ enum class SessionError : std::uint8_t {
   TooLarge,             // larger than the store (or the transmit buffer) can ever hold
   StoreFull,            // no room and the policy refuses (or everything held is in flight)
   NotConnected,         // disconnected and max_queued is 0
-  Busy,                 // connect requested while not disconnected
+  Busy,                 // connect requested while not disconnected; load_state() on a used session
+  // save_state() / load_state() (deep sleep)
+  BufferTooSmall,       // save_state(): the buffer is smaller than state_size()
+  StateCorrupt,         // load_state(): not a saved state, truncated, or its CRC does not match
+  StateVersion,         // load_state(): written by another format version of this library
+  StateForeign,         // load_state(): saved by a session with another client id
   NotSupportedByServer, // 5.0: retain or QoS above what the broker's CONNACK allows
 };
 std::string_view describe(SessionError error);
@@ -254,6 +259,38 @@ class Session {
   using PendingFn = void (*)(void* context, std::uint32_t ticket, codec::Bytes packet);
   void for_each_pending(PendingFn fn, void* context) const;
   void set_journal(StoreJournal* journal) { journal_ = journal; }
+  // --- Across a power-down (deep sleep): the session's state as bytes, and back.
+  // What is kept: the next packet identifier; every message in the store, oldest first, with
+  // its packet identifier, QoS, where it stands (queued / awaiting PUBACK or PUBREC / awaiting
+  // PUBCOMP) and the time to live it has left (time spent powered down does not count: the
+  // session has no wall clock); and the identifiers of incoming QoS 2 messages delivered but
+  // not yet released, so that the broker's resend after the wake is not delivered again.
+  // Not kept: SUBSCRIBE/UNSUBSCRIBE still in the store (the facade renews subscriptions itself),
+  // acknowledgements not yet written (the broker resends what they answered).
+  // After load_state() and a CONNACK with session present, messages that were awaiting PUBACK or
+  // PUBREC go again with their identifier and DUP, those awaiting PUBCOMP send PUBREL; without
+  // the session, everything unfinished is published again (as after any reconnect).
+  // The format (little-endian, CRC-32 at the end) is described in src/session/snapshot.cpp.
+
+  /// Bytes save_state() needs now.
+  std::size_t state_size() const;
+  /// The most save_state() can ever need from this session (its store full of the smallest
+  /// messages): allocate a buffer of this size once, up front.
+  std::size_t max_state_size() const;
+  /// Whether a saved state would hold nothing a fresh session lacks but the packet identifier:
+  /// no message stored, no incoming QoS 2 awaiting PUBREL. Callers may skip saving then.
+  bool state_is_empty() const;
+  /// Writes the state into `out` (the caller's buffer, not kept); returns the bytes written.
+  /// `now` turns times to live into time left. Any session state may be saved; the session is
+  /// not changed. Errors: BufferTooSmall (nothing written), TooLarge (client id over 65,535 B).
+  Result<std::size_t, SessionError> save_state(codec::MutableBytes out, Millis now) const;
+  /// Takes a state save_state() wrote (`in` is read, not kept) into this session, which must be
+  /// fresh: Disconnected, nothing stored, nothing received. The journal, if set, is told of every
+  /// message. On any error the session is unchanged: Busy (not fresh), StateCorrupt,
+  /// StateVersion, StateForeign (another client id), TooLarge (the messages do not fit this
+  /// session's store, max_queued or max_packet_size).
+  Result<void, SessionError> load_state(codec::Bytes in, Millis now);
+
   /// SUBSCRIBE / UNSUBSCRIBE; the answer comes as a Subscribed / Unsubscribed event.
   Result<Ticket, SessionError> subscribe(std::span<const codec::Subscription> filters, Millis now);
   Result<Ticket, SessionError> unsubscribe(std::span<const std::string_view> filters, Millis now);

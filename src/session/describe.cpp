@@ -62,6 +62,12 @@ std::string_view describe(SessionError error) {
     case SessionError::StoreFull: return "the outgoing queue is full";
     case SessionError::NotConnected: return "not connected and queueing is off";
     case SessionError::Busy: return "a connection is already in progress";
+    case SessionError::BufferTooSmall: return "the buffer is too small for the session state";
+    case SessionError::StateCorrupt:
+      return "the saved session state is damaged (truncated or CRC mismatch)";
+    case SessionError::StateVersion:
+      return "the saved session state comes from another version of mqtt_setup";
+    case SessionError::StateForeign: return "the saved session state belongs to another client id";
     case SessionError::NotSupportedByServer:
       return "the broker does not support this retain flag or qos (see its CONNACK)";
   }

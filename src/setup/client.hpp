@@ -43,6 +43,17 @@ struct MQTTSetup::Impl {
   std::array<std::uint8_t, 16> connect_properties{};
   std::array<std::uint8_t, 16> will_properties{};
 
+  // --- deep sleep (sleep.cpp): set up at construction when clean_session is false
+  std::unique_ptr<Storage> own_storage;  // the platform's, when Options::storage is nullptr
+  Storage* storage = nullptr;            // Options::storage or own_storage; nullptr: none
+  int storage_error_number = 0;          // why the platform's could not be opened
+  char sleep_key[16] = {};               // "session" + 8 hex digits of CRC-32(client id)
+  std::unique_ptr<std::uint8_t[]> sleep_memory;
+  std::span<std::uint8_t> sleep_buffer;  // Session::max_state_size() bytes
+  bool sleep_state_stored = false;       // a blob is under sleep_key (as far as we know)
+  std::size_t sleep_state_size = 0;      // its size; 0 when unknown
+  bool sleep_state_loaded = false;       // loaded into the session: erase before CONNECT
+
   // --- shared between threads, guarded by mutex ---
   mutable std::mutex mutex;
   std::condition_variable changed;  // connected / delivered / stopped
@@ -114,6 +125,11 @@ struct MQTTSetup::Impl {
                                        codec::Bytes payload, QoS qos, bool retain,
                                        const PublishOptions& publish_options);
   void open_outbox_file();
+  void open_sleep_storage();
+  void forget_loaded_sleep_state();
+  Result<SleepReport, Error> save_sleep_state();
+  Error sleep_storage_error(Error::StorageFailure failure, int system_error,
+                            SessionError session_error = SessionError::InvalidTopic);
   void maintain_outbox_file(Millis now);
 };
 

@@ -146,6 +146,7 @@ void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock) {
   }
   transport_open = true;
   last_transport_error.reset();
+  forget_loaded_sleep_state();  // this CONNECT resumes it: a crash must not replay it
   (void)session->start_connect(platform::now_ms());
   transmit(lock);
 }

@@ -42,6 +42,33 @@ std::string_view refusal_advice(codec::ConnectReturnCode code) {
   return "check the broker's log";
 }
 
+void write_storage_failure(const Error& e, TextBuffer& text) {
+  const std::string_view reason =
+      e.system_error != 0 ? std::string_view{std::strerror(e.system_error)} : describe(e.session);
+  switch (e.storage) {
+    case Error::StorageFailure::QueueFile:
+      text << "cannot use the queue file: " << std::strerror(e.system_error)
+           << " — check the path and its permissions";
+      break;
+    case Error::StorageFailure::NoStorage:
+      text << "prepare_for_sleep() has nowhere to keep the session — set Options::state_dir "
+              "(a directory) or Options::storage";
+      break;
+    case Error::StorageFailure::CleanSession:
+      text << "prepare_for_sleep() needs Options::clean_session = false: with a clean session "
+              "the broker drops the session on the next connect — set clean_session = false";
+      break;
+    case Error::StorageFailure::Save:
+      text << "cannot save the session for sleep: " << reason
+           << " — check Options::state_dir (or NVS: free space, nvs_flash_init())";
+      break;
+    case Error::StorageFailure::Load:
+      text << "the session saved before sleep was not restored: " << reason
+           << " — its messages are not resent; the next prepare_for_sleep() replaces it";
+      break;
+  }
+}
+
 }  // namespace
 
 std::string Error::message() const {
@@ -85,10 +112,7 @@ std::string_view Error::write(std::span<char> out) const {
       text << "the outgoing queue is full — raise Options::queue_messages / queue_bytes (--queue)";
       break;
     case Kind::Timeout: text << "timed out"; break;
-    case Kind::Storage:
-      text << "cannot use the queue file: " << std::strerror(system_error)
-           << " — check the path and its permissions";
-      break;
+    case Kind::Storage: write_storage_failure(*this, text); break;
   }
   return text.view();
 }

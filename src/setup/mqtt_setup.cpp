@@ -79,6 +79,8 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   transport = make_transport(options.tls);
   default_publish.ttl_ms = options.message_ttl_ms;
   default_publish.replace_queued = options.latest_per_topic;
+  // The sleep state first: when it is there, it is the newer copy of what the queue file holds.
+  open_sleep_storage();
   if (!options.queue_file.empty()) open_outbox_file();
 }
 
@@ -95,9 +97,11 @@ void MQTTSetup::Impl::open_outbox_file() {
     return;
   }
   // What a previous run left undelivered goes first, then the log restarts from the store.
+  // After a deep sleep the saved session already holds those messages, with their progress.
   const Millis now = platform::now_ms();
   std::size_t restored = 0;
   for (const auto& packet : outbox_file->recovered()) {
+    if (sleep_state_loaded) break;
     if (session->restore(packet, now).ok()) ++restored;
   }
   outbox_file->rewrite(*session);

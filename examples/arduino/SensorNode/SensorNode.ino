@@ -3,7 +3,7 @@
 // The same program with ESP-IDF is examples/esp_idf/sensor_node, on a PC examples/linux.
 #include <WiFi.h>
 
-#include <mqtt_setup/mqtt_setup.hpp>
+#include <mqtt_setup.h>  // the IDE finds libraries by the headers at the top of their src/
 
 const char* kSsid = "myssid";
 const char* kPassword = "mypassword";

@@ -1,5 +1,10 @@
 // The platform interface (include/mqtt_setup/platform.hpp) on ESP-IDF v5.x. Compiles to
 // nothing elsewhere: Arduino builds every file under src/, and Linux never sees ESP_PLATFORM.
+// It is also the Arduino port: the Arduino-ESP32 core 3.x is built on ESP-IDF 5.x (its 2.x to
+// 3.0 migration guide), and its SDK's flags/defines pass -DESP_PLATFORM and flags/includes the
+// esp_timer, esp_hw_support, freertos, esp_event, nvs_flash and pthread headers used here.
+// millis() there is esp_timer_get_time() / 1000 as well, and the core's Network library
+// creates the default event loop (esp_event_loop_create_default) that network_watch.cpp uses.
 #if defined(ESP_PLATFORM)
 
 #include <array>

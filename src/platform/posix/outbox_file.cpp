@@ -13,6 +13,9 @@
 #include <cstring>
 #include <map>
 
+#include "session/crc32.hpp"
+#include "session/little_endian.hpp"
+
 namespace mqtt_setup {
 
 namespace {
@@ -22,31 +25,6 @@ constexpr std::uint8_t kStored = 'S';
 constexpr std::uint8_t kRemoved = 'R';
 constexpr std::size_t kHeaderSize = 9;
 constexpr std::size_t kMaxPacket = 16 * 1024 * 1024;
-
-constexpr std::array<std::uint32_t, 256> make_crc_table() {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t i = 0; i < 256; ++i) {
-    std::uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-constexpr auto kCrcTable = make_crc_table();
-
-std::uint32_t crc32(std::uint32_t crc, const std::uint8_t* data, std::size_t size) {
-  crc = ~crc;
-  for (std::size_t i = 0; i < size; ++i) crc = kCrcTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
-
-void put32(std::uint8_t* p, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-std::uint32_t get32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
-}
 
 bool write_all(int fd, const iovec* parts, int count) {
   std::array<iovec, 3> v{};
@@ -116,13 +94,13 @@ bool OutboxFile::read_existing() {
   std::size_t pos = 0;
   while (data.size() - pos >= kHeaderSize + 4) {
     const std::uint8_t* p = data.data() + pos;
-    const std::uint32_t length = get32(p + 5);
+    const std::uint32_t length = le::get32(p + 5);
     if ((p[0] != kStored && p[0] != kRemoved) || length > kMaxPacket ||
         data.size() - pos < kHeaderSize + length + 4) {
       break;
     }
-    if (crc32(0, p, kHeaderSize + length) != get32(p + kHeaderSize + length)) break;
-    const std::uint32_t ticket = get32(p + 1);
+    if (crc32(0, p, kHeaderSize + length) != le::get32(p + kHeaderSize + length)) break;
+    const std::uint32_t ticket = le::get32(p + 1);
     if (p[0] == kStored) {
       live[ticket].assign(p + kHeaderSize, p + kHeaderSize + length);
       order.push_back(ticket);
@@ -147,10 +125,10 @@ bool OutboxFile::read_existing() {
 void OutboxFile::append(std::uint8_t kind, std::uint32_t ticket, codec::Bytes packet) {
   std::uint8_t header[kHeaderSize];
   header[0] = kind;
-  put32(header + 1, ticket);
-  put32(header + 5, static_cast<std::uint32_t>(packet.size()));
+  le::put32(header + 1, ticket);
+  le::put32(header + 5, static_cast<std::uint32_t>(packet.size()));
   std::uint8_t trailer[4];
-  put32(trailer, crc32(crc32(0, header, kHeaderSize) , packet.data(), packet.size()));
+  le::put32(trailer, crc32(crc32(0, header, kHeaderSize) , packet.data(), packet.size()));
   const iovec parts[3] = {{header, kHeaderSize},
                           {const_cast<std::uint8_t*>(packet.data()), packet.size()},
                           {trailer, sizeof trailer}};
