@@ -111,6 +111,18 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
       size > server_.maximum_packet_size) {
     return SessionError::TooLarge;  // [MQTT-3.1.2-24]: the broker would have to disconnect us
   }
+  if (config_.version == codec::ProtocolVersion::V5 &&
+      (options.ttl_ms != 0 || !alias_area_.empty())) {
+    // write_record() may add message expiry (5 bytes) and a topic alias (3 bytes) on the wire;
+    // the driver's transmit buffer holds max_packet_size, so a message that could not be
+    // written with them would wait at the head of the store for ever.
+    static constexpr std::array<std::uint8_t, 8> kAdditions{};
+    codec::Publish widest = packet;
+    widest.extra_properties = kAdditions;
+    if (codec::encoded_size(widest, config_.version) > config_.max_packet_size) {
+      return SessionError::TooLarge;
+    }
+  }
   if (options.replace_queued) replace_queued(packet.topic);
   auto appended = append_record(size, now);
   if (!appended) return appended.error();

@@ -42,6 +42,17 @@ std::optional<Event> Session::poll_event(Millis now) {
     if (pending_ack_count_ == kMaxPendingAcks) return std::nullopt;
     const codec::Bytes input = buffers_.rx.subspan(rx_begin_, rx_end_ - rx_begin_);
     auto decoded = codec::decode(input, {buffers_.rx.size(), wire_version_});
+    if (!decoded && state_ == SessionState::Connecting &&
+        wire_version_ == codec::ProtocolVersion::V5) {
+      // [MQTT-3.1.2-2]: a 3.1.1 server answers a level-5 CONNECT with its own CONNACK layout,
+      // return code 1, which is no valid 5.0 CONNACK. Take such a refusal as one, so the
+      // caller can fall_back_to_311().
+      auto old = codec::decode(input, {buffers_.rx.size(), codec::ProtocolVersion::V311});
+      const auto* connack = old ? std::get_if<codec::Connack>(&old->packet) : nullptr;
+      if (connack != nullptr && connack->return_code != codec::ConnectReturnCode::Accepted) {
+        decoded = old;
+      }
+    }
     if (!decoded) {
       if (decoded.error() == codec::DecodeError::Incomplete) return std::nullopt;
       Event ev;

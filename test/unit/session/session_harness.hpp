@@ -17,24 +17,22 @@ namespace mqtt_setup::testing {
 struct SentPacket {
   codec::PacketType type;
   std::vector<std::uint8_t> bytes;
-  codec::Publish publish() const {
-    auto d = codec::decode(bytes);
+  codec::ProtocolVersion version = codec::ProtocolVersion::V311;  // the session's when sent
+  codec::Packet packet() const {
+    auto d = codec::decode(bytes, {codec::kMaxRemainingLength + 5, version});
     EXPECT_TRUE(d.ok());
-    return std::get<codec::Publish>(d->packet);
+    return d ? d->packet : codec::Packet{};
   }
-  codec::Ack ack() const {
-    auto d = codec::decode(bytes);
-    EXPECT_TRUE(d.ok());
-    return std::get<codec::Ack>(d->packet);
-  }
+  codec::Publish publish() const { return std::get<codec::Publish>(packet()); }
+  codec::Ack ack() const { return std::get<codec::Ack>(packet()); }
   std::string topic() const { return std::string(publish().topic); }
 };
 
 class SessionHarness {
  public:
   explicit SessionHarness(SessionConfig config = default_config(), std::size_t store = 64 * 1024,
-                          std::size_t rx = 4096)
-      : rx_(rx), store_(store), tx_(8192), session_(config, {rx_, store_}) {}
+                          std::size_t rx = 4096, std::size_t tx = 8192)
+      : rx_(rx), store_(store), tx_(tx), session_(config, {rx_, store_}) {}
 
   static SessionConfig default_config() {
     SessionConfig c;
@@ -58,28 +56,32 @@ class SessionHarness {
     return true;
   }
 
-  /// Everything the client wants to send now, split into packets.
+  /// Everything the client wants to send now, split into packets (decoded in the session's
+  /// protocol version at the time).
   std::vector<SentPacket> transmit() {
     std::vector<SentPacket> packets;
     while (auto out = session_.poll_transmit(tx_, now_)) {
       codec::Bytes rest = *out;
+      const codec::ProtocolVersion version = session_.version();
       while (!rest.empty()) {
-        auto d = codec::decode(rest);
+        auto d = codec::decode(rest, {codec::kMaxRemainingLength + 5, version});
         EXPECT_TRUE(d.ok()) << "client sent undecodable bytes";
         if (!d) return packets;
         packets.push_back({codec::type_of(d->packet),
-                           std::vector<std::uint8_t>(rest.begin(), rest.begin() + d->size)});
+                           std::vector<std::uint8_t>(rest.begin(), rest.begin() + d->size),
+                           version});
         rest = rest.subspan(d->size);
       }
     }
     return packets;
   }
 
-  /// Broker -> client.
+  /// Broker -> client, in the protocol version the session speaks.
   void receive(const codec::Packet& packet) {
-    std::vector<std::uint8_t> bytes(codec::encoded_size(packet));
+    const codec::ProtocolVersion version = session_.version();
+    std::vector<std::uint8_t> bytes(codec::encoded_size(packet, version));
     ASSERT_FALSE(bytes.empty());
-    ASSERT_TRUE(codec::encode(packet, bytes).ok());
+    ASSERT_TRUE(codec::encode(packet, bytes, version).ok());
     receive_bytes(bytes);
   }
   void receive_bytes(const std::vector<std::uint8_t>& bytes) {
@@ -93,13 +95,14 @@ class SessionHarness {
     return out;
   }
 
-  /// CONNECT out, CONNACK in, Connected event consumed.
-  void connect(bool session_present = false) {
+  /// CONNECT out, CONNACK in, Connected event consumed. `connack_properties`: 5.0 only.
+  void connect(bool session_present = false, codec::Properties connack_properties = {}) {
     ASSERT_TRUE(session_.start_connect(now_).ok());
     auto sent = transmit();
     ASSERT_EQ(sent.size(), 1u);
     ASSERT_EQ(sent[0].type, codec::PacketType::Connect);
-    receive(codec::Connack{session_present, codec::ConnectReturnCode::Accepted});
+    receive(codec::Connack{session_present, codec::ConnectReturnCode::Accepted,
+                           connack_properties});
     // Events from before (drops while offline) stay for the test's next events() call.
     auto evs = events();
     ASSERT_FALSE(evs.empty());
