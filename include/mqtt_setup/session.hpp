@@ -421,6 +421,7 @@ class Session {
   Millis last_rx_ = 0;
   std::uint32_t live_count_ = 0;   // records not Done
   std::uint32_t inflight_ = 0;     // records InFlight or Released
+  std::uint32_t sent_on_connection_ = 0;  // of which written on this connection (the window)
   StoreJournal* journal_ = nullptr;
   TraceFn trace_ = nullptr;
   void* trace_context_ = nullptr;

@@ -24,6 +24,7 @@ struct Session::Record {
   codec::PacketType kind;   // Publish, Subscribe or Unsubscribe
   RecordState state;
   codec::QoS qos;
+  bool sent_on_connection;  // awaiting an ack and written on this connection: in the window
 
   std::uint8_t* bytes() { return reinterpret_cast<std::uint8_t*>(this + 1); }
   const std::uint8_t* bytes() const { return reinterpret_cast<const std::uint8_t*>(this + 1); }
@@ -34,6 +35,14 @@ struct Session::Record {
 };
 
 inline constexpr std::size_t kRecordAlign = alignof(Session::Record);
+
+/// Where a PUBLISH's packet identifier sits: after the fixed header and the topic, in 3.1.1
+/// and 5.0 alike ([MQTT-3.3.2]). `packet` is a whole, valid PUBLISH.
+inline std::uint32_t publish_id_offset(codec::Bytes packet) {
+  const std::size_t header = codec::decode_fixed_header(packet)->header_size;
+  const std::size_t topic = (std::size_t{packet[header]} << 8) | packet[header + 1];
+  return static_cast<std::uint32_t>(header + 2 + topic);
+}
 
 constexpr std::size_t record_footprint(std::size_t packet_size) {
   return (sizeof(Session::Record) + packet_size + kRecordAlign - 1) & ~(kRecordAlign - 1);

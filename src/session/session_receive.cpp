@@ -167,6 +167,11 @@ void Session::handle_connack(const codec::Connack& connack, Millis now,
 }
 
 void Session::prepare_resend(bool session_present) {
+  // Nothing is in the broker's receive window of this new connection yet.
+  sent_on_connection_ = 0;
+  for (std::size_t off = store_head_; off < store_tail_; off = next_offset(off)) {
+    record_at(off)->sent_on_connection = false;
+  }
   // [MQTT-4.4.0-1]: with the session kept, unacknowledged PUBLISH and PUBREL go again with their
   // original identifiers. Without it the broker forgot them, so messages whose PUBREC we had
   // are sent again as PUBLISH: at least once rather than lost.

@@ -87,15 +87,22 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
       case RecordState::Done:
         break;
       case RecordState::Released: {  // resend PUBREL after a reconnect
+        if (r->sent_on_connection) break;
+        // [MQTT-3.3.4-9]: resent messages count against the receive maximum too.
+        if (sent_on_connection_ >= max_inflight()) return n;
         auto written = codec::encode(codec::Ack{codec::PacketType::Pubrel, r->packet_id},
                                      out.subspan(n), wire_version_);
         if (!written) return n;
         trace(true, out.subspan(n, *written));
         n += *written;
         ++stats_.resent;
+        r->sent_on_connection = true;
+        ++sent_on_connection_;
         break;
       }
       case RecordState::InFlight: {  // resend after a reconnect
+        if (r->sent_on_connection) break;  // already resent on this connection
+        if (sent_on_connection_ >= max_inflight()) return n;
         const std::size_t size = write_record(*r, out.subspan(n), /*dup=*/true, now);
         if (size == kNeverFits) {
           store_cursor_ = next;
@@ -106,6 +113,8 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
         trace(true, out.subspan(n, size));
         n += size;
         ++stats_.resent;
+        r->sent_on_connection = true;
+        ++sent_on_connection_;
         break;
       }
       case RecordState::Queued: {
@@ -114,7 +123,7 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
           drop(r, DropReason::Expired);
           continue;
         }
-        if (r->id_offset != 0 && inflight_ >= max_inflight()) return n;
+        if (r->id_offset != 0 && sent_on_connection_ >= max_inflight()) return n;
         if (r->id_offset != 0 && r->packet_id == 0) {
           const std::uint16_t id = allocate_packet_id();
           if (id == 0) return n;
@@ -138,7 +147,9 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
           continue;
         }
         r->state = RecordState::InFlight;
+        r->sent_on_connection = true;
         ++inflight_;
+        ++sent_on_connection_;
         break;
       }
     }
@@ -210,8 +221,12 @@ bool Session::has_transmittable_record() const {
   for (std::size_t off = store_cursor_; off < store_tail_; off = next_offset(off)) {
     const Record* r = record_at(off);
     if (r->state == RecordState::Done) continue;
-    if (r->state != RecordState::Queued || r->id_offset == 0) return true;
-    return inflight_ < max_inflight();
+    if (r->awaiting_ack()) {
+      if (r->sent_on_connection) continue;
+      return sent_on_connection_ < max_inflight();  // a resend waits for room in the window
+    }
+    if (r->id_offset == 0) return true;
+    return sent_on_connection_ < max_inflight();
   }
   return false;
 }

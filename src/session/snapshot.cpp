@@ -260,9 +260,7 @@ Result<void, SessionError> Session::load_state(codec::Bytes in, Millis now) {
     r->state = record_state(m.state);
     r->packet_id = m.state == Saved::Queued ? 0 : m.packet_id;
     r->expires_at = m.ttl_ms != 0 ? now + m.ttl_ms : 0;
-    r->id_offset = m.qos == codec::QoS::AtMostOnce
-                       ? 0
-                       : static_cast<std::uint32_t>(m.packet.size() - m.payload_size - 2);
+    r->id_offset = m.qos == codec::QoS::AtMostOnce ? 0 : publish_id_offset(m.packet);
     std::memcpy(r->bytes(), m.packet.data(), m.packet.size());
     if (r->awaiting_ack()) ++inflight_;
     if (journal_ != nullptr) journal_->stored(r->ticket, r->packet());

@@ -102,6 +102,7 @@ void Session::drop(Record* record, DropReason reason) {
 
 void Session::finish(Record* record) {
   if (record->awaiting_ack()) --inflight_;
+  if (record->awaiting_ack() && record->sent_on_connection) --sent_on_connection_;
   record->state = RecordState::Done;
   --live_count_;
   if (journal_ != nullptr && record->kind == codec::PacketType::Publish) {

@@ -124,6 +124,40 @@ TEST(SessionV5Connect, ReceiveMaximumCapsTheInFlightWindow) {
   EXPECT_EQ(h.transmit().size(), 2u);
 }
 
+TEST(SessionV5Connect, ResendsAfterAReconnectRespectALowerReceiveMaximum) {
+  SessionConfig config = v5_config();
+  config.clean_session = false;
+  SessionHarness h(config);
+  h.connect();
+  for (int i = 0; i < 5; ++i) h.publish("devices/x/a", "1", QoS::AtLeastOnce);
+  ASSERT_EQ(h.transmit().size(), 5u);
+  h.session().connection_lost(h.now());
+  h.events();
+
+  PropertyBuffer limits;
+  limits.add(PropertyId::ReceiveMaximum, 2);
+  h.connect(true, limits.get());
+  auto resent = h.transmit();
+  ASSERT_EQ(resent.size(), 2u);  // [MQTT-3.3.4-9]: resends count against the window too
+  EXPECT_EQ(resent[0].publish().packet_id, 1);
+  EXPECT_TRUE(resent[0].publish().dup);
+  EXPECT_EQ(resent[1].publish().packet_id, 2);
+  EXPECT_GT(h.session().next_deadline(h.now()), h.now());  // no busy loop on a full window
+
+  h.receive(codec::Ack{PacketType::Puback, 1});
+  EXPECT_EQ(of_kind(h.events(), Event::Kind::Delivered).size(), 1u);
+  auto next = h.transmit();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].publish().packet_id, 3);
+  for (std::uint16_t id = 2; id <= 5; ++id) {
+    h.receive(codec::Ack{PacketType::Puback, id});
+    h.events();
+    h.transmit();
+  }
+  EXPECT_EQ(h.session().stats().inflight, 0u);
+  EXPECT_EQ(h.session().stats().delivered, 5u);
+}
+
 TEST(SessionV5Connect, WithoutReceiveMaximumTheConfiguredWindowHolds) {
   SessionConfig config = v5_config();
   config.max_inflight = 3;
