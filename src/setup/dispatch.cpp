@@ -42,6 +42,13 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
       std::optional<std::size_t> referred;
       if (!event.server_reference.empty()) referred = follow_server_reference(event.server_reference);
       Error error = Error::from_disconnect(event);
+      if (error.kind == Error::Kind::Refused && session->version() == codec::ProtocolVersion::V5 &&
+          error.refused == codec::ConnectReturnCode::UnacceptableProtocolVersion) {
+        // A 3.1.1 broker's "unacceptable protocol version" to our 5.0 CONNECT: say it in 5.0
+        // terms, so the advice is -V auto rather than a complaint about 3.1.1.
+        error.reason_code = codec::reason::kUnsupportedProtocolVersion;
+        error.refused = static_cast<codec::ConnectReturnCode>(error.reason_code);
+      }
       if (event.reason == DisconnectReason::TransportClosed && last_transport_error) {
         error = Error::from_transport(*last_transport_error);
       }
