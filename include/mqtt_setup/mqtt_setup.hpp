@@ -205,9 +205,10 @@ class MQTTSetup {
   /// (reconnects, reads, keep-alive). With a background thread it just waits.
   void poll(std::uint32_t max_wait_ms);
 
-  /// The network went up or down (the ESP-IDF port calls this from Wi-Fi/IP events). Up:
-  /// reconnect now instead of waiting out a backoff. Down: drop the connection and make no
-  /// attempts until it is up again.
+  /// The network went up or down. Up: reconnect now instead of waiting out a backoff. Down:
+  /// drop the connection and make no attempts until it is up again. On ESP32 the client does
+  /// this itself on Wi-Fi/IP events, from the end of setup_connection() until disconnect(),
+  /// when esp_event_loop_create_default() ran before setup_connection().
   void network_changed(bool up);
 
   ClientStats stats() const;

@@ -1,5 +1,6 @@
-// What differs per target, injected into the layers that need it: clock, randomness, identity.
-// The session sees none of these; the facade receives them from the platform port.
+// What differs per target, injected into the layers that need it: clock, randomness, identity,
+// storage, the connection's thread, network events. The session sees none of these; the facade
+// receives them from the platform port.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "mqtt_setup/session.hpp"
@@ -33,6 +35,28 @@ std::string default_client_id(std::string_view prefix = client_id_prefix());
 
 /// Sleeps the calling thread.
 void sleep_ms(std::uint32_t ms);
+
+/// Starts `run(context)` on the connection's own thread. On ESP32 that is a FreeRTOS task named
+/// "mqtt_setup" with CONFIG_MQTT_SETUP_TASK_{STACK_SIZE,PRIORITY,CORE} (when ESP-IDF refuses
+/// them, its CONFIG_PTHREAD_TASK_* defaults); threads the caller starts later get the caller's own
+/// settings again. Elsewhere a plain std::thread.
+std::thread start_background_thread(void (*run)(void* context), void* context);
+
+/// While it lives, the platform reports the network going up or down (see watch_network()).
+/// Destroying it unsubscribes and waits for a callback that is running, so it must not be
+/// destroyed by a thread that holds a lock the callback takes.
+class NetworkEvents {
+ public:
+  virtual ~NetworkEvents() = default;
+};
+
+/// Calls `on_change(context, up)` when the network goes up or down. On ESP32: from the default
+/// event loop's task, up on IP_EVENT_STA_GOT_IP, down on WIFI_EVENT_STA_DISCONNECTED and
+/// IP_EVENT_STA_LOST_IP; the callback must return quickly. nullptr when there is nothing to
+/// watch: on Linux (no such events yet), and on ESP32 when esp_event_loop_create_default() has
+/// not run or registering fails.
+std::unique_ptr<NetworkEvents> watch_network(void (*on_change)(void* context, bool up),
+                                             void* context);
 
 /// A store journal that keeps undelivered messages across restarts (Options::queue_file).
 class DurableQueue : public StoreJournal {

@@ -131,6 +131,16 @@ struct MQTTSetup::Impl {
   Error sleep_storage_error(Error::StorageFailure failure, int system_error,
                             SessionError session_error = SessionError::InvalidTopic);
   void maintain_outbox_file(Millis now);
+
+  // --- network up/down (mqtt_setup.cpp): the platform's events, from setup_connection() until
+  // disconnect(). Last, so that it goes first: its callback uses the members above.
+  void set_network(bool up);  // MQTTSetup::network_changed(); takes `mutex`
+  void watch_network();
+  void stop_watching_network();
+  // Never taken with `mutex` held: starting and stopping wait for the platform's event task,
+  // which may be in set_network() waiting for `mutex`.
+  std::mutex network_mutex;
+  std::unique_ptr<platform::NetworkEvents> network_events;  // guarded by network_mutex
 };
 
 }  // namespace mqtt_setup

@@ -142,8 +142,12 @@ Sender MQTTSetup::setup_connection() {
   }
   m.started_background = true;
   if (m.options.background && !m.stopping) {
-    m.thread = std::thread([&m] { m.background_loop(); });
+    m.thread = platform::start_background_thread(
+        [](void* impl) { static_cast<Impl*>(impl)->background_loop(); }, &m);
   }
+  lock.unlock();
+  // After the attempts above: while the network is down no attempt counts, and those must end.
+  m.watch_network();
   return Sender{this};
 }
 
@@ -161,6 +165,7 @@ void MQTTSetup::disconnect() {
   m.waker.wake();
   m.changed.notify_all();
   lock.unlock();
+  m.stop_watching_network();
   if (m.thread.joinable()) m.thread.join();
 }
 
@@ -309,18 +314,42 @@ void MQTTSetup::poll(std::uint32_t max_wait_ms) {
   }
 }
 
-void MQTTSetup::network_changed(bool up) {
-  Impl& m = *impl_;
-  std::lock_guard lock(m.mutex);
-  m.network_down = !up;
+void MQTTSetup::network_changed(bool up) { impl_->set_network(up); }
+
+void MQTTSetup::Impl::set_network(bool up) {
+  std::lock_guard lock(mutex);
+  network_down = !up;
   if (up) {
-    m.failed_rounds = 0;
-    m.next_attempt_at = 0;
-  } else if (m.session->state() != SessionState::Disconnected) {
-    m.session->connection_lost(platform::now_ms());
+    failed_rounds = 0;
+    next_attempt_at = 0;
+  } else if (session->state() != SessionState::Disconnected) {
+    session->connection_lost(platform::now_ms());
   }
-  m.waker.wake();
-  m.changed.notify_all();
+  waker.wake();
+  changed.notify_all();
+}
+
+void MQTTSetup::Impl::watch_network() {
+  std::lock_guard guard(network_mutex);
+  {
+    std::lock_guard lock(mutex);
+    // disconnect() sets it before it takes network_mutex: it stops what is started here.
+    if (stopping) return;
+  }
+  network_events = platform::watch_network(
+      [](void* impl, bool up) { static_cast<Impl*>(impl)->set_network(up); }, this);
+  if (!network_events) {
+    std::lock_guard lock(mutex);
+    log(LogLevel::Debug,
+        "network up/down events not followed (none on this platform; on ESP32 "
+        "esp_event_loop_create_default() must run before setup_connection()): reconnects "
+        "wait out the backoff");
+  }
+}
+
+void MQTTSetup::Impl::stop_watching_network() {
+  std::lock_guard guard(network_mutex);
+  network_events.reset();
 }
 
 std::string MQTTSetup::last_error_detail() const {

@@ -1,7 +1,10 @@
 #include "setup/transport_factory.hpp"
 
 #include "mqtt_setup/tcp_transport.hpp"
-#if defined(MQTT_SETUP_HAS_TLS)
+// CMake defines MQTT_SETUP_HAS_TLS when it builds the TLS transport. The Arduino IDE and
+// PlatformIO read no CMake: they compile all of src/, src/transport/tls_*.cpp included, against
+// the ESP32 core's mbedTLS, and define ESP_PLATFORM.
+#if defined(MQTT_SETUP_HAS_TLS) || defined(ESP_PLATFORM)
 #include "mqtt_setup/tls_transport.hpp"
 #endif
 
@@ -9,7 +12,7 @@ namespace mqtt_setup {
 
 namespace {
 
-#if !defined(MQTT_SETUP_HAS_TLS)
+#if !defined(MQTT_SETUP_HAS_TLS) && !defined(ESP_PLATFORM)
 // Built without mbedTLS (MQTT_SETUP_TLS=OFF): a TLS request fails loudly instead of silently
 // going plain.
 class UnavailableTls final : public Transport {
@@ -37,7 +40,7 @@ class UnavailableTls final : public Transport {
 
 std::unique_ptr<Transport> make_transport(const TlsOptions& tls) {
   if (tls.enabled) {
-#if defined(MQTT_SETUP_HAS_TLS)
+#if defined(MQTT_SETUP_HAS_TLS) || defined(ESP_PLATFORM)
     return std::make_unique<TlsTransport>(tls);
 #else
     return std::make_unique<UnavailableTls>();

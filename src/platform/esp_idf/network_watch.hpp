@@ -1,12 +1,13 @@
 // Follows the Wi-Fi station so the client reconnects the moment the network is back instead of
 // waiting out a backoff, and stops trying while the station is down.
 //
-// The facade owns one NetworkWatch per client and forwards to the proposed public call
-// MQTTSetup::network_changed(bool up):
+// Each client that ran setup_connection() owns one, through platform::watch_network()
+// (platform.cpp), and it does what MQTTSetup::network_changed(bool up) does:
 //   up:   IP_EVENT_STA_GOT_IP  -> reset the backoff and connect now
 //   down: WIFI_EVENT_STA_DISCONNECTED, IP_EVENT_STA_LOST_IP -> no attempts until up again
-// The callback runs on the default event loop task ("sys_evt"): it must only record the state
-// and wake the connection thread, never block.
+// The callback runs on the default event loop task ("sys_evt"): it records the state and wakes
+// the connection thread, under the client's lock, held briefly. start() and stop() wait for the
+// event loop (its mutex, held while handlers run), so never call them with that lock held.
 #pragma once
 #if defined(ESP_PLATFORM)
 

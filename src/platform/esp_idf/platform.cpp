@@ -10,12 +10,15 @@
 #include <array>
 #include <cerrno>
 
+#include "background_task.hpp"
 #include "esp_mac.h"          // esp_read_mac, ESP_MAC_WIFI_STA: components/esp_hw_support/include/esp_mac.h
+#include "esp_pthread.h"      // esp_pthread_cfg_t, esp_pthread_set_cfg: components/pthread/include/esp_pthread.h
 #include "esp_random.h"       // esp_fill_random: components/esp_hw_support/include/esp_random.h
 #include "esp_timer.h"        // esp_timer_get_time: components/esp_timer/include/esp_timer.h
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"    // vTaskDelay, pdMS_TO_TICKS: components/freertos/FreeRTOS-Kernel/include/freertos/{task,projdefs}.h
 #include "mqtt_setup/platform.hpp"
+#include "network_watch.hpp"
 
 namespace mqtt_setup::platform {
 
@@ -46,6 +49,35 @@ void sleep_ms(std::uint32_t ms) {
   // At least one tick, so a 1 ms sleep still yields to other tasks (and the idle watchdog).
   const TickType_t ticks = pdMS_TO_TICKS(ms);
   vTaskDelay(ticks > 0 ? ticks : 1);
+}
+
+std::thread start_background_thread(void (*run)(void* context), void* context) {
+  esp_pthread_cfg_t callers{};
+  // Refused (ESP_ERR_INVALID_ARG: a stack below PTHREAD_STACK_MIN; ESP_ERR_NO_MEM): the thread
+  // still starts, with the CONFIG_PTHREAD_TASK_* defaults.
+  const bool configured = esp_idf::configure_background_task(callers) == ESP_OK;
+  std::thread thread(run, context);
+  // esp_pthread would apply ours to every later thread of the caller: give it its own back.
+  if (configured) (void)esp_pthread_set_cfg(&callers);
+  return thread;
+}
+
+namespace {
+
+class WifiEvents final : public NetworkEvents {
+ public:
+  esp_idf::NetworkWatch watch;  // its destructor unregisters, waiting for a running callback
+};
+
+}  // namespace
+
+std::unique_ptr<NetworkEvents> watch_network(void (*on_change)(void* context, bool up),
+                                             void* context) {
+  auto events = std::make_unique<WifiEvents>();
+  // ESP_ERR_INVALID_STATE when esp_event_loop_create_default() has not run
+  // (components/esp_event/default_event_loop.c, v5.0..v5.5).
+  if (events->watch.start(on_change, context) != ESP_OK) return nullptr;
+  return events;
 }
 
 std::unique_ptr<DurableQueue> open_durable_queue(const std::string&, std::uint32_t, int& error_number) {
