@@ -1,4 +1,4 @@
-// Fuzz target: a Session driven by the input. Each step takes an opcode byte: feed broker
+// Fuzz target: a Session driven by the input, speaking 3.1.1 or 5.0. Each step takes an opcode byte: feed broker
 // bytes (any split, any content), publish at QoS 0/1/2 (with a time to live, or replacing the
 // unsent reading of the same topic), restore a journaled packet, subscribe, let time pass,
 // drain the transmit side, lose and re-open the connection, or disconnect. After every step
@@ -57,6 +57,10 @@ class Journal final : public StoreJournal {
 
 constexpr std::uint8_t kConnack[] = {0x20, 0x02, 0x00, 0x00};
 constexpr std::uint8_t kConnackSession[] = {0x20, 0x02, 0x01, 0x00};
+// 5.0: topic alias maximum 2 and receive maximum 2, so aliases and the window are exercised.
+constexpr std::uint8_t kConnack5[] = {0x20, 0x09, 0x00, 0x00, 0x06, 0x22, 0x00, 0x02, 0x21, 0x00, 0x02};
+constexpr std::uint8_t kConnack5Session[] = {0x20, 0x09, 0x01, 0x00, 0x06,
+                                             0x22, 0x00, 0x02, 0x21, 0x00, 0x02};
 
 }  // namespace
 
@@ -68,7 +72,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   config.clean_session = (in.byte() & 1) == 0;
   config.max_inflight = 4;
   config.max_queued = 16;
-  config.overflow = (in.byte() & 1) ? OverflowPolicy::RejectNew : OverflowPolicy::DropOldest;
+  const std::uint8_t flags = in.byte();
+  config.overflow = (flags & 1) ? OverflowPolicy::RejectNew : OverflowPolicy::DropOldest;
+  const bool v5 = (flags & 2) != 0;
+  if (v5) {
+    config.version = codec::ProtocolVersion::V5;
+    config.topic_aliases = 2;
+  }
   config.max_packet_size = 512;
   static std::array<std::uint8_t, 256> rx;
   static std::array<std::uint8_t, 2048> store;
@@ -91,7 +101,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto connect = [&](bool session_present) {
     if (!s.start_connect(now).ok()) return;
     drain();
-    s.handle_bytes(session_present ? codec::Bytes{kConnackSession} : codec::Bytes{kConnack}, now);
+    if (v5) {
+      s.handle_bytes(session_present ? codec::Bytes{kConnack5Session} : codec::Bytes{kConnack5},
+                     now);
+    } else {
+      s.handle_bytes(session_present ? codec::Bytes{kConnackSession} : codec::Bytes{kConnack},
+                     now);
+    }
     drain();
   };
   connect(false);
