@@ -122,6 +122,7 @@ enum class DropReason : std::uint8_t {
   Replaced,  // a newer reading for the same topic took its place (PublishOptions::replace_queued)
   RefusedByBroker,  // 5.0: PUBACK/PUBREC with a failure reason code (see Event::reason_code)
   TooLargeForBroker,  // 5.0: larger than the broker's maximum packet size
+  NotSupportedByServer,  // 5.0: QoS or retain the broker's CONNACK does not allow (queued before)
 };
 
 std::string_view describe(DisconnectReason reason);

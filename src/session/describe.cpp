@@ -26,6 +26,8 @@ std::string_view describe(DropReason reason) {
     case DropReason::Replaced: return "a newer value for the same topic replaced it";
     case DropReason::RefusedByBroker: return "the broker refused it";
     case DropReason::TooLargeForBroker: return "it is larger than the broker's maximum packet size";
+    case DropReason::NotSupportedByServer:
+      return "the broker does not allow its qos or retain flag (see its CONNACK)";
   }
   return "unknown reason";
 }

@@ -123,6 +123,15 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
           drop(r, DropReason::Expired);
           continue;
         }
+        if (r->kind == codec::PacketType::Publish &&
+            (static_cast<unsigned>(r->qos) > server_.maximum_qos ||
+             ((r->bytes()[0] & 0x01) != 0 && !server_.retain_available))) {
+          // Queued before this CONNACK said what the broker takes: sending it would make the
+          // broker disconnect us ([MQTT-3.2.2-11], [MQTT-3.2.2-14]). Report it dropped.
+          store_cursor_ = next;
+          drop(r, DropReason::NotSupportedByServer);
+          continue;
+        }
         if (r->id_offset != 0 && sent_on_connection_ >= max_inflight()) return n;
         if (r->id_offset != 0 && r->packet_id == 0) {
           const std::uint16_t id = allocate_packet_id();

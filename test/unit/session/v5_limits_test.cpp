@@ -232,5 +232,27 @@ TEST(SessionV5ServerSupport, QoSAboveTheMaximumIsRefused) {
   EXPECT_TRUE(publish_with(z, make_publish("devices/x/a", "1", QoS::AtMostOnce)));
 }
 
+TEST(SessionV5ServerSupport, QueuedMessagesTheBrokerCannotTakeAreDroppedNotSent) {
+  SessionHarness h(v5_config());
+  ASSERT_TRUE(publish_with(h, make_publish("devices/x/a", "2", QoS::ExactlyOnce)));
+  codec::Publish retained = make_publish("devices/x/status", "online");
+  retained.retain = true;
+  ASSERT_TRUE(publish_with(h, retained));
+  ASSERT_TRUE(publish_with(h, make_publish("devices/x/a", "1", QoS::AtLeastOnce)));
+
+  PropertyBuffer limits;
+  limits.add(PropertyId::MaximumQoS, 1).add(PropertyId::RetainAvailable, 0);
+  h.connect(false, limits.get());
+  auto sent = h.transmit();
+  ASSERT_EQ(sent.size(), 1u);  // [MQTT-3.2.2-11], [MQTT-3.2.2-14]: only what it can take
+  EXPECT_EQ(sent[0].publish().qos, QoS::AtLeastOnce);
+  EXPECT_FALSE(sent[0].publish().retain);
+  const auto dropped = of_kind(h.events(), Event::Kind::Dropped);
+  ASSERT_EQ(dropped.size(), 2u);
+  EXPECT_EQ(dropped[0].drop_reason, DropReason::NotSupportedByServer);
+  EXPECT_EQ(dropped[1].drop_reason, DropReason::NotSupportedByServer);
+  EXPECT_EQ(h.session().stats().dropped, 2u);
+}
+
 }  // namespace
 }  // namespace mqtt_setup::testing
