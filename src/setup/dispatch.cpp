@@ -189,6 +189,7 @@ bool MQTTSetup::Impl::fall_back_if_refused_5(const Event& event) {
   close_transport();
   was_connected = false;
   next_attempt_at = platform::now_ms();  // at once, same server, not a failed attempt
+  if (!started_background && setup_attempts > 0) --setup_attempts;  // nor one of setup's tries
   if (logs(LogLevel::Info)) {
     log(LogLevel::Info,
         std::string(current_server) + " does not speak MQTT 5: falling back to 3.1.1");
