@@ -115,4 +115,18 @@ inline constexpr std::uint8_t kLogLevel =
     1;
 #endif
 
+inline constexpr std::uint8_t kProtocol =  // 0: 3.1.1, 1: 5.0, 2: 5.0 with fallback to 3.1.1
+#if defined(CONFIG_MQTT_SETUP_PROTOCOL)
+    CONFIG_MQTT_SETUP_PROTOCOL;
+#else
+    0;
+#endif
+
+inline constexpr std::uint16_t kTopicAliases =
+#if defined(CONFIG_MQTT_SETUP_TOPIC_ALIASES)
+    CONFIG_MQTT_SETUP_TOPIC_ALIASES;
+#else
+    8;
+#endif
+
 }  // namespace mqtt_setup::kconfig

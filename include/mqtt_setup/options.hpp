@@ -12,6 +12,7 @@
 
 #include "mqtt_setup/backoff.hpp"
 #include "mqtt_setup/codec.hpp"
+#include "mqtt_setup/kconfig_defaults.hpp"
 #include "mqtt_setup/session.hpp"
 #include "mqtt_setup/storage.hpp"
 
@@ -64,8 +65,10 @@ struct Options {
   std::string client_id_prefix;  // empty: "esp32" on ESP32, "linux" on Linux
   std::string topic_root = "devices";  // topics are {topic_root}/{client_id}/{suffix}
 
-  Protocol protocol = Protocol::V311;
-  std::uint16_t keep_alive_s = 60;
+  // Defaults marked (K) come from kconfig_defaults.hpp: menuconfig on ESP-IDF, the documented
+  // values elsewhere.
+  Protocol protocol = static_cast<Protocol>(kconfig::kProtocol);  // (K) 3.1.1
+  std::uint16_t keep_alive_s = kconfig::kKeepAliveS;  // (K) 60
   bool clean_session = true;
   /// 5.0: how long the broker keeps a persistent session (clean_session = false) after the
   /// connection ends, in seconds; 0xFFFFFFFF: never expires (what 3.1.1 does). A device that
@@ -73,19 +76,21 @@ struct Options {
   std::uint32_t session_expiry_s = 0xFFFF'FFFF;
   /// 5.0: topic aliases for our own publishes (the broker's maximum caps it; 0: none). Each
   /// costs kAliasSlotSize bytes of queue_bytes.
-  std::uint16_t topic_aliases = 8;
+  std::uint16_t topic_aliases = kconfig::kTopicAliases;  // (K) 8
   QoS qos = QoS::AtLeastOnce;    // what sender(...) uses
   bool retain = false;           // what sender(...) uses
   std::optional<LastWill> will;
 
   std::uint32_t attempts = 3;    // tries setup_connection() makes before returning
-  BackoffPolicy retry;           // 2 s first delay, doubling, capped at 60 s, jittered
+  BackoffPolicy retry{kconfig::kRetryFirstMs, kconfig::kRetryMaxMs};  // (K) 2 s first delay,
+                                                                      // doubling, capped at 60 s
   bool reconnect = true;         // keep reconnecting in the background after a loss
-  std::uint32_t connect_timeout_ms = 10'000;
+  std::uint32_t connect_timeout_ms = kconfig::kConnectTimeoutMs;  // (K) 10 s
 
-  std::uint16_t max_inflight = 20;
-  std::uint32_t queue_messages = 1000;   // held while disconnected (in flight included)
-  std::size_t queue_bytes = 64 * 1024;   // memory for them (allocated once)
+  std::uint16_t max_inflight = kconfig::kMaxInflight;      // (K) 20
+  std::uint32_t queue_messages = kconfig::kQueueMessages;  // (K) 1000 held while disconnected
+                                                           // (in flight included)
+  std::size_t queue_bytes = kconfig::kQueueBytes;  // (K) 64 KiB of memory for them, once
   OverflowPolicy overflow = OverflowPolicy::DropOldest;
   /// Default time to live of a message waiting to be sent (0: none). Stale readings that
   /// waited out a long outage are dropped instead of sent.
@@ -103,8 +108,9 @@ struct Options {
   /// queue_bytes is allocated once for the saved state.
   Storage* storage = nullptr;
   std::string state_dir;  // Linux: directory for the default storage (created if missing)
-  std::size_t rx_buffer_size = 4096;     // largest packet accepted from the broker
-  std::size_t tx_buffer_size = 4096;     // largest packet sent; also bounds topic + payload
+  std::size_t rx_buffer_size = kconfig::kRxBufferSize;  // (K) 4096: largest packet accepted
+  std::size_t tx_buffer_size = kconfig::kTxBufferSize;  // (K) 4096: largest packet sent; also
+                                                        // bounds topic + payload
 
   /// true: a background thread runs the connection. false: call poll() from your own loop.
   bool background = true;
@@ -114,7 +120,7 @@ struct Options {
   /// Receives log lines; Debug logs every packet (never a password). Empty: errors to stderr
   /// on Linux, ESP_LOG on ESP32.
   std::function<void(LogLevel, std::string_view)> log;
-  LogLevel log_level = LogLevel::Warning;
+  LogLevel log_level = static_cast<LogLevel>(kconfig::kLogLevel);  // (K) Warning
 
   std::uint16_t default_port() const { return tls.enabled ? 8883 : 1883; }
 };

@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "mqtt_setup/kconfig_defaults.hpp"
 #include "transport/tls_random.hpp"
 #include "transport/tls_state.hpp"
 
@@ -178,7 +179,10 @@ Result<void, TransportError> configure_alpn(TlsTransportState& state) {
 // (RFC 6066 §4) keeps it working with brokers that honour the extension.
 void configure_fragment_length(TlsTransportState& state) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
-  constexpr unsigned in_len = MBEDTLS_SSL_IN_CONTENT_LEN;
+  // menuconfig's CONFIG_MQTT_SETUP_TLS_MAX_FRAGMENT_LEN, when set, asks for that size instead.
+  constexpr unsigned in_len = kconfig::kTlsMaxFragmentLen != 0
+                                  ? static_cast<unsigned>(kconfig::kTlsMaxFragmentLen)
+                                  : MBEDTLS_SSL_IN_CONTENT_LEN;
   constexpr unsigned char code = in_len >= 16384 ? MBEDTLS_SSL_MAX_FRAG_LEN_NONE
                                  : in_len >= 4096 ? MBEDTLS_SSL_MAX_FRAG_LEN_4096
                                  : in_len >= 2048 ? MBEDTLS_SSL_MAX_FRAG_LEN_2048
