@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Helpers shared by agent_test.sh and ../fleet/fleet_test.sh: a work directory, processes this
+# Helpers shared by agent_test.sh, ../fleet/fleet_test.sh and ../mqtt5/mqtt5_test.sh: a work directory, processes this
 # script started (and only those) stopped on exit, bounded waits, a retained-message reader.
 # Sourced; expects CLI and BROKER_DIR to be set. Exit 77 = skipped.
 set -u
 
 SKIP=77
-work=$(mktemp -d "${TMPDIR:-/tmp}/mqtt-setup-agent-test.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/tmp}/mqtt-setup-test.XXXXXX")
 background_pids=()
 cleanup() {
   local pid
@@ -17,7 +17,7 @@ trap cleanup EXIT
 
 show_output() {
   local f
-  for f in "$work"/*.out "$work"/*.err "$work"/*.sub; do
+  for f in "$work"/*.out "$work"/*.err "$work"/*.sub "$work"/*.log; do
     [ -s "$f" ] && { echo "--- $(basename "$f"):" >&2; head -c 3000 "$f" >&2; echo >&2; }
   done
   return 0

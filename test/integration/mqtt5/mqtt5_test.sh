@@ -19,58 +19,21 @@ CLI=${MQTT_SETUP_CLI:?set MQTT_SETUP_CLI to the mqtt-setup binary}
 BROKER_DIR=${MQTT_SETUP_TEST_BROKER_DIR:-}
 NODE_DIR=${MQTT5_NODE_DIR:-${TMPDIR:-/tmp}/mqtt-setup-mqtt5-node}
 here=$(cd "$(dirname "$0")" && pwd)
-SKIP=77
+# work, cleanup of the processes started here, fail/skip, need_clients, await_line,
+# count_lines, await_exit, broker_port, run_case.
+source "$here/../agent/test_lib.sh"
 LIMIT=30   # seconds any single command may take before it counts as hung
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/mqtt-setup-mqtt5-test.XXXXXX")
-background_pids=()
-cleanup() {
-  local pid
-  for pid in "${background_pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${background_pids[@]}"; do wait "$pid" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-show_output() {
-  local f
-  for f in "$work"/*.out "$work"/*.err "$work"/*.sub "$work"/*.log; do
-    [ -s "$f" ] && { echo "--- $(basename "$f"):" >&2; head -c 3000 "$f" >&2; echo >&2; }
-  done
-  return 0
-}
-fail() { echo "FAIL: $*" >&2; show_output; exit 1; }
-skip() { echo "SKIP: $*" >&2; exit "$SKIP"; }
 # npm/node trouble: a skip locally, a failure under CI (the registry is reachable there).
 skip_unless_ci() {
   if [ "${CI:-}" = "true" ]; then fail "$* (CI: failing instead of skipping)"; fi
   skip "$*"
 }
 
-need_clients() {
-  command -v mosquitto_sub >/dev/null && command -v mosquitto_pub >/dev/null ||
-    skip "mosquitto_sub / mosquitto_pub not installed (Debian: apt-get install mosquitto-clients)"
-  command -v python3 >/dev/null || skip "python3 is needed to check JSON"
-}
-mosquitto_port() {
-  local file="$BROKER_DIR/plain.port"
-  [ -n "$BROKER_DIR" ] && [ -s "$file" ] || skip "no mosquitto broker running: run through ctest (fixture broker)"
-  cat "$file"
-}
-# A client id of 18 characters, the length of the platform id ("linux_" + 12 hex digits), so
-# that the byte counts below are those of a real device.
+# Replaces test_lib.sh's unique_id: a client id of 18 characters, the length of the platform
+# id ("linux_" + 12 hex digits), so that the byte counts below are those of a real device.
 unique_id() { printf 'm5%s_%014d' "$1" $(( ($$ * 32768 + RANDOM) % 100000000000000 )) | cut -c1-18; }
 
-# Waits up to $3 seconds for a line matching the extended regex $2 in file $1.
-await_line() {
-  local file=$1 pattern=$2 seconds=$3 tries
-  for tries in $(seq $((seconds * 10)) -1 0); do
-    grep -Eq -- "$pattern" "$file" 2>/dev/null && return 0
-    [ "$tries" -gt 0 ] && sleep 0.1
-  done
-  return 1
-}
-count_lines() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
 
 # Runs the CLI with a time limit; stdout -> $work/$1.out, stderr -> $work/$1.err; sets $code.
 run_cli() {  # name args...
@@ -98,23 +61,9 @@ start_cli() {  # seconds name args...
   background_pids+=($!)
 }
 
-# Waits up to $2 seconds for process $1 to end; its exit code in $code.
-await_exit() {  # pid seconds
-  local tries
-  for tries in $(seq $(($2 * 10)) -1 0); do
-    if ! kill -0 "$1" 2>/dev/null; then
-      wait "$1"
-      code=$?
-      return 0
-    fi
-    [ "$tries" -gt 0 ] && sleep 0.1
-  done
-  code=-1
-  return 1
-}
 
-# A 5.0 subscriber printing `topic payload` lines into $work/$1.sub for at most $5 seconds.
-start_subscriber() {  # name port topic seconds [mosquitto_sub args...]
+# A 5.0 subscriber (test_lib.sh's start_subscriber speaks 3.1.1) printing `topic payload` lines into $work/$1.sub for at most $5 seconds.
+start_subscriber5() {  # name port topic seconds [mosquitto_sub args...]
   local name=$1 port=$2 topic=$3 seconds=$4
   shift 4
   mosquitto_sub -h 127.0.0.1 -p "$port" -V mqttv5 -t "$topic" -q 1 -v -W "$seconds" "$@" \
@@ -221,10 +170,10 @@ packet_bytes() {
 case_mosquitto_topic_alias() {
   need_clients
   local port id topic n=5 i
-  port=$(mosquitto_port) || exit $?
+  port=$(broker_port plain) || exit $?
   id=$(unique_id a)
   topic="devices/$id/sensors/temperature"
-  start_subscriber alias "$port" "$topic" 15 -C "$n"
+  start_subscriber5 alias "$port" "$topic" 15 -C "$n"
   for i in $(seq "$n"); do printf 'reading-%08d\n' "$i"; done >"$work/input"  # 16 bytes each
   run_cli_input pipe "$work/input" pipe -V 5 -v -s "127.0.0.1:$port" -i "$id" -q 1 --timeout 10 \
     sensors/temperature
@@ -264,7 +213,7 @@ case_mosquitto_topic_alias() {
 case_mosquitto_auto_uses_5() {
   need_clients
   local port id
-  port=$(mosquitto_port) || exit $?
+  port=$(broker_port plain) || exit $?
   id=$(unique_id u)
   run_cli send send -V auto -v -s "127.0.0.1:$port" -i "$id" sensors/x 1
   [ "$code" -eq 0 ] || fail "send -V auto: exit code $code"
@@ -278,10 +227,10 @@ case_mosquitto_auto_uses_5() {
 case_mosquitto_will_delay() {
   need_clients
   local port id topic started elapsed
-  port=$(mosquitto_port) || exit $?
+  port=$(broker_port plain) || exit $?
   id=$(unique_id w)
   topic="devices/$id/status/online"
-  start_subscriber will "$port" "$topic" 40
+  start_subscriber5 will "$port" "$topic" 40
   local will=(-V 5 -s "127.0.0.1:$port" -i "$id" --will-topic status/online --will-message offline
               --will-delay 5 --no-clean --session-expiry 60 --retry-delay 0.2 --retry-max 1)
   start_cli 40 listen1 listen -v "${will[@]}" "devices/$id/commands/#"
@@ -312,7 +261,7 @@ case_mosquitto_will_delay() {
 case_mosquitto_message_expiry() {
   need_clients
   local port id sub topic
-  port=$(mosquitto_port) || exit $?
+  port=$(broker_port plain) || exit $?
   id=$(unique_id e)
   sub="$id-sub"
   topic="devices/$id/sensors/expiring"
@@ -340,7 +289,7 @@ case_mosquitto_message_expiry() {
 case_mosquitto_session_expiry() {
   need_clients
   local port id topic gap
-  port=$(mosquitto_port) || exit $?
+  port=$(broker_port plain) || exit $?
   id=$(unique_id s)
   topic="devices/$id/commands/wake"
   for gap in 1 5; do
@@ -380,7 +329,7 @@ case_mosquitto_session_expiry() {
 case_mosquitto_request_response() {
   need_clients
   local port id line
-  port=$(mosquitto_port) || exit $?
+  port=$(broker_port plain) || exit $?
   id=$(unique_id r)
   start_cli 30 listen listen -V 5 --json -s "127.0.0.1:$port" -i "$id-l" "resp/$id/#"
   await_line "$work/listen.err" . 1  # nothing expected; give it its SUBACK
@@ -403,7 +352,7 @@ case_mosquitto_request_response() {
 case_mosquitto_user_properties() {
   need_clients
   local port id line
-  port=$(mosquitto_port) || exit $?
+  port=$(broker_port plain) || exit $?
   id=$(unique_id p)
   start_cli 20 listen listen -V 5 --json -s "127.0.0.1:$port" -i "$id-l" "devices/$id/#"
   sleep 1
@@ -415,7 +364,7 @@ case_mosquitto_user_properties() {
   [ "$(json_field "$line" 'd["properties"]["user_properties"]')" = "[['unit', '°C'], ['src', 'test']]" ] ||
     fail "user properties not shown as [[\"unit\",\"°C\"],[\"src\",\"test\"]]: $line"
   # And a 5.0 subscriber of another make sees them too.
-  start_subscriber props "$port" "devices/$id/#" 10 -C 1 -F '%t %p %P'
+  start_subscriber5 props "$port" "devices/$id/#" 10 -C 1 -F '%t %p %P'
   run_cli send2 send -V 5 -s "127.0.0.1:$port" -i "$id" --property unit=°C sensors/temperature 22
   await_line "$work/props.sub" 'unit:°C' 10 || fail "mosquitto_sub did not see the user property"
 }
@@ -424,7 +373,7 @@ case_mosquitto_user_properties() {
 case_mosquitto_shared_subscription() {
   need_clients
   local port id n=20 a b i
-  port=$(mosquitto_port) || exit $?
+  port=$(broker_port plain) || exit $?
   id=$(unique_id g)
   start_cli 30 member1 listen -V 5 -v -s "127.0.0.1:$port" -i "$id-1" --share "g$id" "devices/$id/#"
   start_cli 30 member2 listen -V 5 -v -s "127.0.0.1:$port" -i "$id-2" --share "g$id" "devices/$id/#"
@@ -457,7 +406,7 @@ case_aedes_auto_falls_back() {
   local id
   start_aedes
   id=$(unique_id f)
-  start_subscriber fallback "$aedes_port" "devices/$id/#" 10 -V mqttv311 -C 1
+  start_subscriber5 fallback "$aedes_port" "devices/$id/#" 10 -V mqttv311 -C 1
   run_cli send send -V auto -v -s "127.0.0.1:$aedes_port" -i "$id" sensors/temperature 23.5
   [ "$code" -eq 0 ] || fail "send -V auto against a 3.1.1 broker: exit code $code"
   grep -q 'sent CONNECT mqtt=5' "$work/send.err" || fail "no 5.0 CONNECT first"
@@ -505,7 +454,7 @@ case_aedes_v311() {
   local id
   start_aedes
   id=$(unique_id t)
-  start_subscriber v311 "$aedes_port" "devices/$id/#" 10 -V mqttv311 -C 1
+  start_subscriber5 v311 "$aedes_port" "devices/$id/#" 10 -V mqttv311 -C 1
   run_cli send send -s "127.0.0.1:$aedes_port" -i "$id" -q 1 sensors/temperature 20
   [ "$code" -eq 0 ] || fail "send 3.1.1: exit code $code"
   await_line "$work/v311.sub" "^devices/$id/sensors/temperature 20$" 10 || fail "not delivered"
@@ -521,7 +470,7 @@ case_aedes_auto_will() {
   start_aedes
   id=$(unique_id l)
   topic="devices/$id/status/online"
-  start_subscriber will "$aedes_port" "$topic" 20 -V mqttv311
+  start_subscriber5 will "$aedes_port" "$topic" 20 -V mqttv311
   start_cli 20 listen listen -V auto -v -s "127.0.0.1:$aedes_port" -i "$id" \
     --will-topic status/online --will-message offline "devices/$id/commands/#"
   await_line "$work/listen.err" 'received SUBACK' 10 || fail "the client did not subscribe"
@@ -550,10 +499,4 @@ case_fake_receive_maximum() {
     fail "more than 2 unacknowledged PUBLISH, or not all $n sent"
 }
 
-run_case() {
-  local case=${1:-}
-  declare -F "case_$case" >/dev/null || { echo "usage: $0 CASE (unknown case '$case')" >&2; exit 2; }
-  "case_$case"
-  echo "PASS: $case"
-}
 run_case "$@"
