@@ -2,7 +2,11 @@
 // backoff, then wait for bytes or the session's next deadline, feed, act, transmit.
 // Runs on one thread at a time (the background thread or the caller of poll()), with
 // `mutex` held except while blocked in connect() or poll().
+#if defined(ESP_PLATFORM)
+#include <sys/poll.h>  // lwIP's poll(); ESP-IDF has no <poll.h>
+#else
 #include <poll.h>
+#endif
 
 #include <algorithm>
 

@@ -38,8 +38,16 @@ namespace {
 
 constexpr std::uint32_t kTimeFlags = MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
 
+// mbedTLS 3 renamed 2.28's MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE (same value, -0x7A00); Debian 12
+// ships 2.28, ESP-IDF 5 ships 3.6.
+#if defined(MBEDTLS_ERR_SSL_BAD_CERTIFICATE)
+constexpr int kBadCertificate = MBEDTLS_ERR_SSL_BAD_CERTIFICATE;
+#else
+constexpr int kBadCertificate = MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE;
+#endif
+
 bool is_verify_failure(int code) {
-  return code == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || code == MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE;
+  return code == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || code == kBadCertificate;
 }
 
 }  // namespace
