@@ -25,8 +25,11 @@ struct ServerAddress {
   std::uint16_t port = 0;  // 0: Options::default_port()
 };
 
-/// Parses "HOST[:PORT][,HOST[:PORT]...]" ("[::1]:1883" for IPv6 literals). Empty on error.
-std::vector<ServerAddress> parse_server_list(std::string_view list, std::uint16_t default_port);
+/// Parses "HOST[:PORT][,HOST[:PORT]...]" ("[::1]:1883" for IPv6 literals; a bare IPv6 address
+/// such as "::1" only as the whole list, without a port). Empty on error; then `bad_entry`, when
+/// given, holds the first entry that is not HOST, HOST:PORT, [V6] or [V6]:PORT.
+std::vector<ServerAddress> parse_server_list(std::string_view list, std::uint16_t default_port,
+                                             std::string* bad_entry = nullptr);
 
 struct LastWill {
   std::string topic_suffix = "status/online";  // under devices/{client_id}/

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config_file.hpp"
+#include "mqtt_setup/platform.hpp"
 #include "diagnostics.hpp"
 #include "topic_checks.hpp"
 
@@ -34,6 +35,10 @@ void check_readable_file(const std::string& path, std::string_view option) {
 }
 
 std::string first_line_of(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error))
+    throw UsageError("--password-file " + path +
+                     " is not a regular file (give the file whose first line is the password)");
   std::ifstream file(path);
   if (!file) throw UsageError("cannot read --password-file " + path + ": " + std::strerror(errno));
   std::string line;
@@ -54,7 +59,7 @@ TlsOptions resolve_tls(CLI::App& command, const ConnectionSettings& settings) {
     // These only mean something with TLS on; silently connecting in plain text would be worse.
     for (const char* name :
          {"--cafile", "--capath", "--cert", "--key", "--tls-server-name", "--insecure"})
-      if (command.get_option(name)->count() > 0)
+      if (option_given(command, name))
         throw UsageError(std::string(name) + " needs --tls");
     return tls;
   }
@@ -82,13 +87,15 @@ TlsOptions resolve_tls(CLI::App& command, const ConnectionSettings& settings) {
 
 std::string resolve_servers(CLI::App& command, const ConnectionSettings& settings,
                             std::uint16_t default_port) {
-  const bool given = command.get_option("--server")->count() > 0;
+  const bool given = option_given(command, "--server");
   const std::string list =
       given ? settings.server : environment("MQTT_SETUP_SERVER").value_or("localhost");
-  std::vector<ServerAddress> servers = parse_server_list(list, default_port);
+  std::string bad_entry;
+  std::vector<ServerAddress> servers = parse_server_list(list, default_port, &bad_entry);
   if (servers.empty())
-    throw UsageError("invalid server list \"" + list +
-                     "\" (expected HOST[:PORT][,HOST[:PORT]...])");
+    throw UsageError("invalid server list entry \"" + bad_entry + "\" in \"" + list +
+                     "\": expected HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, comma-separated (a "
+                     "bare IPv6 address only alone and without a port)");
   std::string joined;
   for (ServerAddress& server : servers) {
     if (server.port == 0) server.port = default_port;
@@ -103,29 +110,32 @@ std::string resolve_servers(CLI::App& command, const ConnectionSettings& setting
 
 void resolve_credentials(CLI::App& command, const ConnectionSettings& settings,
                          ClientSetup& setup) {
-  const bool username_given = command.get_option("--username")->count() > 0;
+  const bool username_given = option_given(command, "--username");
   std::optional<std::string> username =
       username_given ? std::optional(settings.username) : environment("MQTT_SETUP_USERNAME");
   if (username && username->empty()) username.reset();
   setup.username = username;
 
-  if (command.get_option("--password-file")->count() > 0) {
+  if (option_given(command, "--password-file")) {
     // [MQTT-3.1.2-22]: a password needs a user name.
     if (!username)
       throw UsageError("--password-file needs a user name (-u or MQTT_SETUP_USERNAME)");
     setup.password = first_line_of(settings.password_file);
-  } else if (username) {
-    setup.password = environment("MQTT_SETUP_PASSWORD");
+  } else if (auto password = environment("MQTT_SETUP_PASSWORD")) {
+    if (!username)  // the same mistake as --password-file without a user name
+      throw UsageError("MQTT_SETUP_PASSWORD needs a user name (-u or MQTT_SETUP_USERNAME)");
+    setup.password = std::move(password);
   }
 }
 
-std::optional<LastWill> resolve_will(CLI::App& command, const ConnectionSettings& settings) {
-  const bool topic_given = command.get_option("--will-topic")->count() > 0;
-  const bool message_given = command.get_option("--will-message")->count() > 0;
+std::optional<LastWill> resolve_will(CLI::App& command, const ConnectionSettings& settings,
+                                     const Options& options) {
+  const bool topic_given = option_given(command, "--will-topic");
+  const bool message_given = option_given(command, "--will-message");
   if (!topic_given && !message_given) return std::nullopt;
   LastWill will;  // what is not given keeps the agent's default (status/online, "offline")
   if (topic_given) {
-    check_topic_suffix(settings.will_topic, "--will-topic");
+    check_topic_suffix(settings.will_topic, "--will-topic", topic_prefix_bytes(options));
     will.topic_suffix = settings.will_topic;
   }
   if (message_given) will.message = settings.will_message;
@@ -208,11 +218,11 @@ ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings
   setup.servers = resolve_servers(command, settings, setup.default_port);
   resolve_credentials(command, settings, setup);
 
-  if (command.get_option("--client-id")->count() > 0) {
+  if (option_given(command, "--client-id")) {
     check_client_id(settings.client_id);
     options.client_id = settings.client_id;
   }
-  options.will = resolve_will(command, settings);
+  options.will = resolve_will(command, settings, options);
   options.keep_alive_s = static_cast<std::uint16_t>(settings.keepalive_s);
   options.clean_session = !settings.no_clean;
   setup.qos = settings.qos < 0 ? default_qos : static_cast<QoS>(settings.qos);
@@ -235,6 +245,12 @@ ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings
 
   describe_for_debugging(setup, settings);
   return setup;
+}
+
+std::size_t topic_prefix_bytes(const Options& options) {
+  const std::size_t id_bytes =
+      options.client_id.empty() ? platform::default_client_id().size() : options.client_id.size();
+  return options.topic_root.size() + 1 + id_bytes + 1;
 }
 
 std::size_t publish_packet_bytes(const ClientSetup& setup, std::size_t suffix_bytes,

@@ -38,6 +38,10 @@ struct ClientSetup {
 /// warnings the spec asks for (--insecure, port 8883 without --tls). Throws UsageError.
 ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings, QoS default_qos);
 
+/// Bytes of "devices/{client_id}/" (the platform id when no -i was given): what a SUFFIX's
+/// length adds to, up to MQTT's 65,535 bytes per topic.
+std::size_t topic_prefix_bytes(const Options& options);
+
 /// Bytes one PUBLISH to devices/{client_id}/{suffix} takes at most: what the transmit buffer
 /// must hold for it.
 std::size_t publish_packet_bytes(const ClientSetup& setup, std::size_t suffix_bytes,

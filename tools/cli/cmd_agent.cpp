@@ -63,7 +63,8 @@ class Agent {
         setup_(setup),
         will_(setup.options.will.value_or(LastWill{})),
         signals_(wakeup_),  // before MQTTSetup: its threads inherit the blocked signals
-        monitor_(wakeup_, setup.json ? &out_ : nullptr),
+        monitor_(wakeup_, setup.json ? &out_ : nullptr, EventLines::AllJson,
+                 /*failures_on_stderr=*/true),
         mqtt_(setup.servers, setup.default_port, setup.username, setup.password,
               agent_options(setup.options)) {
     configuration_.interval_s = args.interval_s;
@@ -323,7 +324,7 @@ Command add_agent_command(CLI::App& app) {
       "agent",
       "long-running device agent: availability, host readings every --interval, commands");
   auto args = std::make_shared<AgentArguments>();
-  add_connection_options(*command, args->connection);
+  add_connection_options(*command, args->connection, OptionSet{.queue = true, .json = true});
   command->get_option("--qos")->description("QoS of the readings (default: 0)");
   command->get_option("--will-topic")->description(
       "availability topic under devices/{client_id}/ (default: status/online)");

@@ -56,11 +56,7 @@ std::vector<ServerEndpoint> resolve_endpoints(const std::string& servers,
   return endpoints;
 }
 
-void check_fleet_options(CLI::App& command, const ClientSetup& setup, const FleetPlan& plan) {
-  if (setup.options.tls.enabled)
-    throw UsageError("fleet speaks plain MQTT only (no --tls): it measures the client core");
-  if (command.get_option("--client-id")->count() > 0)
-    throw UsageError("fleet names its devices {--prefix}{index}: use --prefix, not --client-id");
+void check_fleet_options(const FleetPlan& plan) {
   if (plan.prefix.size() > kMaxPrefixBytes)
     throw UsageError("--prefix may be at most " + std::to_string(kMaxPrefixBytes) + " bytes");
   check_client_id(plan.prefix + "1");
@@ -69,7 +65,7 @@ void check_fleet_options(CLI::App& command, const ClientSetup& setup, const Flee
 int run_fleet(CLI::App& command, FleetArguments& args) {
   const ClientSetup setup = resolve_client_setup(command, args.connection, QoS::AtLeastOnce);
   FleetPlan& plan = args.plan;
-  check_fleet_options(command, setup, plan);
+  check_fleet_options(plan);
 
   const std::uint64_t open_files = raise_open_files_limit();
   if (plan.devices + kSpareDescriptors > open_files)
@@ -115,7 +111,8 @@ Command add_fleet_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "fleet", "simulate many devices, each its own connection, in one event loop");
   auto args = std::make_shared<FleetArguments>();
-  add_connection_options(*command, args->connection);
+  const OptionSet used{.client_id = false, .tls = false, .mqtt5 = false, .json = true};
+  add_connection_options(*command, args->connection, used);
   command->get_option("--qos")->description("QoS of the readings (default: 1)");
   FleetPlan& plan = args->plan;
   const char* fleet = "Fleet";

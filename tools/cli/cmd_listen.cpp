@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +32,8 @@ constexpr std::size_t kReceiveBufferBytes = 4 * 1024 * 1024;
 struct ListenArguments {
   ConnectionSettings connection;
   std::vector<std::string> filters;
+  std::uint64_t count = 0;  // -C: exit after this many messages; 0: never
+  double wait_s = 0;        // -W: exit after this long; 0: never
 };
 
 // Not the platform id itself: a broker allows one connection per client id, so a listener
@@ -65,14 +70,20 @@ int run_listen(CLI::App& command, ListenArguments& args) {
   Wakeup wakeup;
   StopSignals signals{wakeup};  // before MQTTSetup: its threads inherit the blocked signals
   StdoutLines out;
-  ConnectionMonitor monitor{wakeup, nullptr};
+  const bool json = setup.json;
+  ConnectionMonitor monitor{wakeup, json ? &out : nullptr, EventLines::FailuresJson,
+                            /*failures_on_stderr=*/true};
   MQTTSetup mqtt{setup.servers, setup.default_port, setup.username, setup.password,
                  std::move(options)};
   monitor.attach(mqtt);
-  const bool json = setup.json;
-  mqtt.on_message([&out, &wakeup, json](const Message& message) {
+  // Written on the library's thread, read here; -C stops printing at exactly N.
+  std::atomic<std::uint64_t> received{0};
+  const std::uint64_t limit = args.count;
+  mqtt.on_message([&out, &wakeup, &received, json, limit](const Message& message) {
+    if (limit > 0 && received.load() >= limit) return;
     if (!out.write(json ? to_json_line(message_json(message)) : plain_line(message)))
       wakeup.notify();
+    if (received.fetch_add(1) + 1 == limit) wakeup.notify();
   });
   // Subscribing before connecting: the subscriptions go out with the first connection, and
   // with --no-clean nothing the broker kept for us arrives before there is a handler.
@@ -84,17 +95,30 @@ int run_listen(CLI::App& command, ListenArguments& args) {
       return fail(ExitCode::Usage, "cannot subscribe to \"" + shared + "\"");
   }
 
+  std::optional<Clock::time_point> stop_at;
+  if (args.wait_s > 0) stop_at = Clock::now() + std::chrono::milliseconds(to_milliseconds(args.wait_s));
   BackgroundSetup connecting{mqtt, wakeup};
   ExitCode code = ExitCode::Success;
   for (;;) {
     if (signals.count() > 0) break;
     if (out.broken()) break;  // the reader went away (`listen | head -1`): nothing left to do
+    if (limit > 0 && received.load() >= limit) break;
     if (auto fatal = monitor.fatal()) {
       print_error(fatal->describe());
       code = exit_code_for_connection(fatal->error);
       break;
     }
-    wakeup.wait(std::nullopt);
+    if (stop_at && Clock::now() >= *stop_at) {
+      // mosquitto_sub -W: time is up; a listen that heard nothing has failed at its job.
+      if (received.load() == 0) {
+        code = ExitCode::Unreachable;
+        print_error(std::string("no message arrived within -W ") +
+                    seconds_text(std::chrono::milliseconds(to_milliseconds(args.wait_s))) +
+                    (mqtt.is_connected() ? "" : " (not connected)"));
+      }
+      break;
+    }
+    wakeup.wait(stop_at);
   }
   if (!connecting.done()) exit_immediately(code);  // still connecting: nothing to close cleanly
   mqtt.disconnect();
@@ -108,12 +132,23 @@ Command add_listen_command(CLI::App& app) {
       "listen",
       "subscribe and print each message as `TOPIC PAYLOAD` (--json: one object per line)");
   auto args = std::make_shared<ListenArguments>();
-  add_connection_options(*command, args->connection);
+  add_connection_options(*command, args->connection, OptionSet{.json = true});
   command->get_option("--client-id")
       ->description(
           "client id (default: {platform id}-listen-{pid}, or {platform id}-listen with "
           "--no-clean, so that listening does not take over the device's own session)");
   command->add_option("FILTER", args->filters, "topic filters (default: devices/#)");
+  command
+      ->add_option("-C,--count", args->count,
+                   "exit 0 after N messages (as mosquitto_sub -C)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 62).description(""))
+      ->type_name("N");
+  command
+      ->add_option("-W,--wait", args->wait_s,
+                   "exit after S seconds: 0 if at least one message arrived, 1 if none (as "
+                   "mosquitto_sub -W)")
+      ->check(CLI::Range(0.001, kMaxSeconds).description(""))
+      ->type_name("S");
   command
       ->add_option("--share", args->connection.share,
                    "subscribe as a member of shared group GROUP ($share/GROUP/FILTER, MQTT 5): "

@@ -237,8 +237,8 @@ class Pipe {
 };
 
 int run_pipe(CLI::App& command, PipeArguments& args) {
-  check_topic_suffix(args.suffix, "SUFFIX");
   const ClientSetup setup = resolve_client_setup(command, args.connection, QoS::AtLeastOnce);
+  check_topic_suffix(args.suffix, "SUFFIX", topic_prefix_bytes(setup.options));
   Pipe pipe{args, setup, setup.options};
   return pipe.run();
 }
@@ -249,7 +249,8 @@ Command add_pipe_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "pipe", "publish each line of standard input to devices/{client_id}/SUFFIX, in order");
   auto args = std::make_shared<PipeArguments>();
-  add_connection_options(*command, args->connection);
+  const OptionSet used{.publish = true, .queue = true, .timeout = true, .json = true};
+  add_connection_options(*command, args->connection, used);
   command->add_option("SUFFIX", args->suffix, "topic under devices/{client_id}/, e.g. sensors/log")
       ->required();
   return {command, [command, args] { return run_pipe(*command, *args); }};

@@ -30,8 +30,8 @@ Failure connect_failure(const ConnectionMonitor& monitor, const MQTTSetup& mqtt)
 }
 
 int run_send(CLI::App& command, SendArguments& args) {
-  check_topic_suffix(args.suffix, "SUFFIX");
   ClientSetup setup = resolve_client_setup(command, args.connection, QoS::AtLeastOnce);
+  check_topic_suffix(args.suffix, "SUFFIX", topic_prefix_bytes(setup.options));
   const auto deadline = Clock::now() + setup.timeout;
 
   Options options = setup.options;
@@ -111,7 +111,8 @@ Command add_send_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "send", "publish MESSAGE once to devices/{client_id}/SUFFIX and wait until it is delivered");
   auto args = std::make_shared<SendArguments>();
-  add_connection_options(*command, args->connection);
+  const OptionSet used{.publish = true, .attempts = true, .timeout = true};
+  add_connection_options(*command, args->connection, used);
   command
       ->add_option("SUFFIX", args->suffix,
                    "topic under devices/{client_id}/, e.g. sensors/temperature")

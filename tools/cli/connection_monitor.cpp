@@ -10,15 +10,44 @@ std::string Failure::describe() const {
   return server.empty() ? error.message() : server + ": " + error.message();
 }
 
-ConnectionMonitor::ConnectionMonitor(Wakeup& wakeup, StdoutLines* json_events)
-    : wakeup_(wakeup), json_events_(json_events) {}
+ConnectionMonitor::ConnectionMonitor(Wakeup& wakeup, StdoutLines* json_events,
+                                     EventLines json_lines, bool failures_on_stderr)
+    : wakeup_(wakeup),
+      json_events_(json_lines == EventLines::None ? nullptr : json_events),
+      json_lines_(json_lines),
+      failures_on_stderr_(failures_on_stderr) {}
+
+namespace {
+
+bool is_failure(const ClientEvent& event) {
+  return (event.kind == ClientEvent::Kind::ConnectFailed ||
+          event.kind == ClientEvent::Kind::Disconnected) &&
+         event.error;
+}
+
+std::string failure_line(const ClientEvent& event, const std::string& server) {
+  std::string line = event.kind == ClientEvent::Kind::ConnectFailed
+                         ? "cannot connect to " + server + ": "
+                         : "connection to " + server + " lost: ";
+  line += event.error.message();
+  if (event.retry_in_ms > 0) {
+    const std::uint32_t tenths = (event.retry_in_ms + 50) / 100;
+    line += "; next attempt in " + std::to_string(tenths / 10) + "." +
+            std::to_string(tenths % 10) + " s";
+  } else if (event.kind == ClientEvent::Kind::Disconnected) {
+    line += "; reconnecting";
+  }
+  return line;
+}
+
+}  // namespace
 
 void ConnectionMonitor::attach(MQTTSetup& mqtt) {
   mqtt.on_event([this](const ClientEvent& event) { handle(event); });
 }
 
 void ConnectionMonitor::handle(const ClientEvent& event) {
-  if (json_events_ != nullptr)
+  if (json_events_ != nullptr && (json_lines_ == EventLines::AllJson || is_failure(event)))
     if (auto line = event_json(event)) json_events_->write(to_json_line(*line));
   {
     std::lock_guard lock(mutex_);
@@ -32,6 +61,7 @@ void ConnectionMonitor::handle(const ClientEvent& event) {
         if (!event.error) break;  // a disconnect we asked for
         if (!event.server.empty()) server_ = std::string(event.server);
         last_failure_ = Failure{event.error, server_};
+        if (failures_on_stderr_) print_warning(failure_line(event, server_));
         if (!fatal_ && retrying_cannot_help(event.error)) fatal_ = last_failure_;
         break;
       case ClientEvent::Kind::Delivered:

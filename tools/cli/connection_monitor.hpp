@@ -23,10 +23,20 @@ struct Failure {
   std::string describe() const;
 };
 
+/// What a monitor prints of the connection's life.
+enum class EventLines {
+  AllJson,       // every state change as an {"event": ...} line (pipe, agent --json)
+  FailuresJson,  // only failures as {"event": ...} lines (listen --json: its stdout is messages)
+  None,
+};
+
 class ConnectionMonitor {
  public:
-  /// `json_events`: where to print {"event": ...} lines, or nullptr for none.
-  ConnectionMonitor(Wakeup& wakeup, StdoutLines* json_events);
+  /// `json_events`: where the JSON lines go (nullptr: none). `failures_on_stderr`: one warning
+  /// line per failed attempt or lost connection, with the cause and the next retry, so that a
+  /// long-running command is never silent while it cannot connect (listen, agent).
+  ConnectionMonitor(Wakeup& wakeup, StdoutLines* json_events,
+                    EventLines json_lines = EventLines::AllJson, bool failures_on_stderr = false);
 
   /// Becomes `mqtt`'s event handler.
   void attach(MQTTSetup& mqtt);
@@ -41,6 +51,8 @@ class ConnectionMonitor {
 
   Wakeup& wakeup_;
   StdoutLines* json_events_;
+  EventLines json_lines_;
+  bool failures_on_stderr_;
   mutable std::mutex mutex_;
   std::string server_;  // the one being tried or used
   std::optional<Failure> fatal_;

@@ -45,6 +45,27 @@ struct ConnectionSettings {
   std::string share;                            // listen --share GROUP
 };
 
-void add_connection_options(CLI::App& command, ConnectionSettings& settings);
+/// Which connection options a command takes beyond those every connecting command shares
+/// (-s -p -u --password-file -k -q --no-clean --retry-delay --retry-max -v --config). An option
+/// that does not apply to a command is not added, so giving it is a usage error (exit 2) and
+/// --help lists only what the command uses.
+struct OptionSet {
+  bool client_id = true;  // -i
+  bool tls = true;        // --tls and its files
+  bool mqtt5 = true;      // -V, --session-expiry
+  bool will = true;       // --will-topic, --will-message (and --will-delay with mqtt5)
+  bool publish = false;   // -r, --property, --expiry: the command publishes what it is given
+  bool attempts = false;  // --attempts
+  bool queue = false;     // --queue, --queue-file
+  bool timeout = false;   // --timeout
+  bool json = false;      // --json
+};
+
+void add_connection_options(CLI::App& command, ConnectionSettings& settings,
+                            const OptionSet& set);
+
+/// Whether `name` (e.g. "--username") was given on the command line or in --config; false for
+/// an option the command does not have.
+bool option_given(const CLI::App& command, const std::string& name);
 
 }  // namespace mqtt_setup::cli

@@ -2,13 +2,19 @@
 // the offending argument, rather than a publish that fails after a connection was made.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace mqtt_setup::cli {
 
-/// SUFFIX of send/pipe and --will-topic: the part after devices/{client_id}/. Throws UsageError
-/// when empty or holding a wildcard (+ #), which a topic name may not [MQTT-3.3.2-2].
-void check_topic_suffix(std::string_view suffix, std::string_view what);
+/// Every check throws UsageError naming the actual reason: empty, too long, not UTF-8, a NUL,
+/// a control character or a Unicode non-character (brokers may close the connection on those),
+/// a misplaced wildcard.
+
+/// SUFFIX of send/pipe and --will-topic: the part after devices/{client_id}/ (`prefix_bytes`
+/// long; 0 when not known yet), so no wildcard (+ #) [MQTT-3.3.2-2].
+void check_topic_suffix(std::string_view suffix, std::string_view what,
+                        std::size_t prefix_bytes = 0);
 
 /// A listen FILTER: + and # only as whole levels, # only last [MQTT-4.7.1-2], [MQTT-4.7.1-3].
 void check_topic_filter(std::string_view filter);

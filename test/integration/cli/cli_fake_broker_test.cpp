@@ -2,6 +2,7 @@
 // brokers that misbehave in exactly one way (garbage, refusal, silence, a dropped connection).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -167,10 +168,18 @@ TEST_F(CliFakeBrokerTest, ListenPrintsMessagesAsTheyCome) {
     c->hold(2s);
   });
   const CliRun run = run_cli(with_server({"listen", "--json"}));
-  EXPECT_EQ(run.out,
-            "{\"topic\":\"devices/a/sensors/t\",\"payload\":\"23.5\",\"qos\":0,\"retain\":false}\n"
-            "{\"topic\":\"devices/b/status/online\",\"payload\":\"line one\\nline two\",\"qos\":1,"
-            "\"retain\":true}\n");
+  // The messages, then the failure that ended the connection as an event line (spec: listen
+  // --json reports connection failures on stdout).
+  const std::string messages =
+      "{\"topic\":\"devices/a/sensors/t\",\"payload\":\"23.5\",\"qos\":0,\"retain\":false}\n"
+      "{\"topic\":\"devices/b/status/online\",\"payload\":\"line one\\nline two\",\"qos\":1,"
+      "\"retain\":true}\n";
+  ASSERT_TRUE(run.out.starts_with(messages)) << run.out;
+  const std::string rest = run.out.substr(messages.size());
+  EXPECT_TRUE(rest.starts_with("{\"event\":\"disconnected\",") &&
+              rest.find("protocol violation") != std::string::npos &&
+              std::count(rest.begin(), rest.end(), '\n') == 1)
+      << rest;
 }
 
 }  // namespace

@@ -469,9 +469,98 @@ case_warnings() {
   grep -q '^mqtt-setup: warning: .*8883.*--tls' "$work/err" || fail "no warning about 8883 without --tls"
   run_cli send --tls --insecure -s "127.0.0.1:$(closed_port)" --attempts 1 --timeout 2 a b
   grep -q '^mqtt-setup: warning: --insecure' "$work/err" || fail "no warning for --insecure"
-  run_cli send -v -u device --password-file <(echo hunter2-secret) -s "127.0.0.1:$(closed_port)" \
+  echo hunter2-secret >"$work/password"
+  run_cli send -v -u device --password-file "$work/password" -s "127.0.0.1:$(closed_port)" \
     --attempts 1 a b
+  expect_code 1 "send -v to a closed port"
+  grep -q "password from $work/password" "$work/err" || fail "-v does not say where the password came from"
   grep -q hunter2-secret "$work/err" && fail "-v printed the password"
+  return 0
+}
+
+# spec/cli.md "Input rules": refused before connecting (exit 2), each with its actual reason.
+case_input_rules() {
+  expect_reason() {  # pattern description args...
+    local pattern=$1 what=$2
+    shift 2
+    expect_usage_error "$what" "$@"
+    grep -Eq -- "$pattern" "$work/err" || fail "$what: the error does not say '$pattern': $(cat "$work/err")"
+  }
+  local closed
+  closed="127.0.0.1:$(closed_port)"
+  expect_reason 'control character U\+0001' "control character in SUFFIX" send -s "$closed" $'a\x01b' 1
+  expect_reason 'control character U\+007F' "DEL in SUFFIX" pipe -s "$closed" $'a\x7f'
+  expect_reason 'control character U\+0085' "C1 control in SUFFIX" send -s "$closed" $'a\xc2\x85' 1
+  expect_reason 'control character U\+0001' "control character in a filter" listen -s "$closed" $'a/\x01'
+  expect_reason 'non-character U\+FFFF' "non-character in SUFFIX" send -s "$closed" $'a\xef\xbf\xbf' 1
+  expect_reason 'not valid UTF-8' "bad UTF-8 in SUFFIX" send -s "$closed" $'a\xff' 1
+  expect_reason 'not valid UTF-8' "a UTF-16 surrogate" send -s "$closed" $'a\xed\xa0\x80' 1
+  expect_reason 'control character U\+001B' "control character in --will-topic" \
+    send -s "$closed" --will-topic $'a\x1b' b c
+  # devices/{id}/ + SUFFIX may not pass 65,535 bytes: the reason is the length, not UTF-8.
+  expect_reason 'too long: 65509 bytes, at most 65508' "65,509-byte SUFFIX" \
+    send -s "$closed" -i my-device-00000001 "$(head -c 65509 /dev/zero | tr '\0' a)" 1
+  expect_reason 'entry "127.0.0.1:38883:"' "server entry with a trailing colon" \
+    send -s 127.0.0.1:38883: a b
+  expect_reason 'entry "::1:38884"' "port on a bare IPv6 address" send -s ::1:38884 a b
+  expect_reason 'entry "::1"' "bare IPv6 address in a list" send -s ::1,localhost a b
+  expect_reason 'not a regular file' "--password-file is a directory" \
+    send -s "$closed" -u device --password-file "$work" a b
+  MQTT_SETUP_PASSWORD=secret expect_reason 'MQTT_SETUP_PASSWORD needs a user name' \
+    "MQTT_SETUP_PASSWORD without a user name" send -s "$closed" a b
+  # An option that does not apply to the command is a usage error, not silently ignored.
+  expect_reason 'not expected: --timeout' "listen --timeout" listen -s "$closed" --timeout 2
+  expect_reason 'not expected: .*--queue-file' "send --queue-file" send -s "$closed" --queue-file q a b
+  expect_reason 'not expected: .*--json' "send --json" send -s "$closed" --json a b
+  expect_reason 'not expected: .*-i' "fleet -i" fleet -s "$closed" -i x
+  expect_reason 'not expected: .*--attempts' "pipe --attempts" pipe -s "$closed" --attempts 2 a
+  run_cli listen --help
+  grep -Eq -- '^ +--timeout' "$work/out" && fail "listen --help lists --timeout, which listen does not take"
+  grep -q -- '--count' "$work/out" || fail "listen --help does not list -C/--count"
+  return 0
+}
+
+# listen -C N exits 0 after N messages; -W S exits after S seconds, 1 when nothing arrived.
+case_listen_count_and_wait() {
+  need_clients
+  local port topic
+  port=$(broker_port plain) || exit $?  # 77: skipped
+  topic="cli-test/count/$$-$RANDOM"
+  mosquitto_pub -h 127.0.0.1 -p "$port" -t "$topic/r" -m kept -q 1 -r
+  timeout -k 2 "$LIMIT" "$CLI" listen -s "127.0.0.1:$port" -C 3 "$topic/#" >"$work/out" 2>"$work/err" &
+  local listener=$!
+  background_pids+=($listener)
+  await_line "$work/out" "^$topic/r kept$" 10 || fail "listen -C: the retained message did not arrive"
+  local i
+  for i in 1 2 3 4; do mosquitto_pub -h 127.0.0.1 -p "$port" -t "$topic/m" -m "m$i" -q 1; done
+  wait "$listener"
+  code=$?
+  expect_code 0 "listen -C 3"
+  [ "$(wc -l <"$work/out")" -eq 3 ] || fail "listen -C 3 printed $(wc -l <"$work/out") lines"
+  run_cli listen -s "127.0.0.1:$port" -W 1 "$topic/r"
+  expect_code 0 "listen -W 1 with a retained message"
+  grep -qx "$topic/r kept" "$work/out" || fail "listen -W 1 did not print the retained message"
+  run_cli listen -s "127.0.0.1:$port" -W 1 "$topic/nothing-here"
+  expect_code 1 "listen -W 1 with no message"
+  expect_one_error_line
+  mosquitto_pub -h 127.0.0.1 -p "$port" -t "$topic/r" -r -n
+}
+
+# While listen and agent cannot connect they say so: one line per failed attempt with the cause
+# and the next retry (stderr), and connect_failed events with listen --json.
+case_unreachable_is_reported() {
+  local port command
+  port=$(closed_port)
+  for command in listen agent; do
+    timeout -k 2 3 "$CLI" "$command" -s "127.0.0.1:$port" --retry-delay 0.2 --retry-max 0.4 \
+      >"$work/out" 2>"$work/err"
+    [ "$(grep -c "^mqtt-setup: warning: cannot connect to 127.0.0.1:$port: .*; next attempt in [0-9.]* s$" \
+        "$work/err")" -ge 2 ] || fail "$command said nothing while it could not connect"
+  done
+  timeout -k 2 3 "$CLI" listen --json -s "127.0.0.1:$port" --retry-delay 0.2 --retry-max 0.4 \
+    >"$work/out" 2>"$work/err"
+  grep -q '^{"event":"connect_failed","server":"127.0.0.1:'"$port"'","error":' "$work/out" ||
+    fail "listen --json printed no connect_failed event"
   return 0
 }
 
