@@ -203,6 +203,11 @@ struct SessionStats {
   std::uint64_t dropped = 0;      // Dropped events, all reasons
   std::uint64_t expired = 0;      //   of which the time to live ran out
   std::uint64_t replaced = 0;     //   of which a newer reading replaced them
+  std::uint64_t refused = 0;      //   of which the broker refused them (5.0 reason code)
+  std::uint64_t too_large = 0;    //   of which they exceed the broker's maximum packet size
+  std::uint64_t not_supported = 0;  // of which the broker's CONNACK no longer allows them
+                                  //   (the rest: the store was full, OverflowPolicy::DropOldest)
+  std::uint8_t last_refusal = 0;  // the reason code of the latest refusal (0x87 not authorized)
   std::uint64_t resent = 0;       // PUBLISH/PUBREL sent again after a reconnect
   std::uint64_t received = 0;     // Message events
   std::uint64_t connects = 0;     // CONNACK accepted

@@ -247,6 +247,8 @@ void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
     // 5.0: the broker refused the message ([MQTT-4.3.2], [MQTT-4.3.3]: a failing PUBREC ends
     // the exchange too). Sending it again would be refused again: report it dropped.
     ++stats_.dropped;
+    ++stats_.refused;
+    stats_.last_refusal = ack.reason_code;
     Event ev;
     ev.kind = Event::Kind::Dropped;
     ev.ticket = r->ticket;

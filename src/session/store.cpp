@@ -92,6 +92,8 @@ void Session::drop(Record* record, DropReason reason) {
   ++stats_.dropped;
   if (reason == DropReason::Expired) ++stats_.expired;
   if (reason == DropReason::Replaced) ++stats_.replaced;
+  if (reason == DropReason::TooLargeForBroker) ++stats_.too_large;
+  if (reason == DropReason::NotSupportedByServer) ++stats_.not_supported;
   Event ev;
   ev.kind = Event::Kind::Dropped;
   ev.ticket = record->ticket;

@@ -338,13 +338,15 @@ void MQTTSetup::Impl::watch_network() {
   }
   network_events = platform::watch_network(
       [](void* impl, bool up) { static_cast<Impl*>(impl)->set_network(up); }, this);
+#if defined(ESP_PLATFORM)
+  // Linux has no such events to follow (nothing to say); on ESP32 it is a set-up mistake.
   if (!network_events) {
     std::lock_guard lock(mutex);
-    log(LogLevel::Debug,
-        "network up/down events not followed (none on this platform; on ESP32 "
-        "esp_event_loop_create_default() must run before setup_connection()): reconnects "
-        "wait out the backoff");
+    log(LogLevel::Warning,
+        "Wi-Fi/IP events not followed: esp_event_loop_create_default() must run before "
+        "setup_connection(); reconnects wait out the backoff");
   }
+#endif
 }
 
 void MQTTSetup::Impl::stop_watching_network() {

@@ -8,11 +8,13 @@
 // input keeps flowing into the store, and beyond --queue the oldest message is dropped and
 // counted, as the spec asks.
 //
-// SIGINT/SIGTERM ends the input early: what was read is still delivered within --timeout.
-// A second signal gives up at once (exit 5 if anything is left).
+// SIGINT/SIGTERM stops reading at once; what was read gets up to 2 s (at most --timeout) to be
+// delivered, then the count of what is left is reported (exit 5). A second signal gives up at
+// once.
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -23,6 +25,7 @@
 #include "commands.hpp"
 #include "connection_monitor.hpp"
 #include "diagnostics.hpp"
+#include "drop_counts.hpp"
 #include "json_output.hpp"
 #include "line_reader.hpp"
 #include "stdout_lines.hpp"
@@ -33,16 +36,21 @@
 namespace mqtt_setup::cli {
 namespace {
 
-// A line longer than this is dropped (with a warning) rather than buffered without bound.
-constexpr std::size_t kMaxLineBytes = 256 * 1024;
+// --max-line: a line longer than this is dropped (with a warning) rather than buffered without
+// bound. The transmit buffer holds one line of this size, allocated up front.
+constexpr std::size_t kDefaultMaxLineBytes = 256 * 1024;
+constexpr std::size_t kMaxMaxLineBytes = 16 * 1024 * 1024;
 // Store memory per queued message: lines are usually short readings; long ones share the rest.
 constexpr std::size_t kStoreBytesPerMessage = 4 * 1024;
 constexpr std::size_t kMinStoreBytes = 1024 * 1024;
 constexpr std::size_t kMaxStoreBytes = 64 * 1024 * 1024;
+// After SIGINT/SIGTERM: time for what is in flight, as the spec allows.
+constexpr std::chrono::milliseconds kDrainAfterSignal{2'000};
 
 struct PipeArguments {
   ConnectionSettings connection;
   std::string suffix;
+  std::size_t max_line = kDefaultMaxLineBytes;
 };
 
 class Pipe {
@@ -84,7 +92,7 @@ class Pipe {
     options.reconnect = true;  // indefinitely, while there is anything to deliver
     options.queue_file = setup_.queue_file;
     options.tx_buffer_size = std::max(
-        options.tx_buffer_size, publish_packet_bytes(setup_, args_.suffix.size(), kMaxLineBytes));
+        options.tx_buffer_size, publish_packet_bytes(setup_, args_.suffix.size(), args_.max_line));
     // Our budget is an estimate of the store's use; the margin keeps the store itself from
     // ever being the one that runs out while connected.
     options.queue_bytes =
@@ -96,7 +104,11 @@ class Pipe {
   // our own publish() calls.
   std::uint64_t outstanding() const { return mqtt_.stats().session.queued; }
   std::uint64_t delivered() const { return mqtt_.stats().session.delivered; }
-  std::uint64_t dropped() const { return rejected_ + mqtt_.stats().session.dropped; }
+  DropCounts drops() const {
+    DropCounts counts = local_drops_;
+    counts.take_session(mqtt_.stats().session);
+    return counts;
+  }
 
   // While connected, whether one more message of `bytes` fits the send window without the store
   // having to drop one. The store's byte use is estimated from above, as if every message held
@@ -114,8 +126,8 @@ class Pipe {
     for (;;) {
       if (auto fatal = monitor_.fatal())
         return finish(exit_code_for_connection(fatal->error), fatal->describe());
-      if (signals_.count() >= 2) return finish_undelivered("interrupted");
-      if (signals_.count() == 1 && input_open_) close_input();  // deliver what was read, then stop
+      if (signals_.count() >= 2) return finish_undelivered("interrupted by a second signal");
+      if (signals_.count() == 1 && input_open_) close_input(/*interrupted=*/true);
 
       if (input_open_) {
         if (!pending_) pending_ = reader_.next_line();
@@ -139,7 +151,9 @@ class Pipe {
 
       if (outstanding() == 0) return finish(ExitCode::Success, {});
       if (Clock::now() >= *drain_deadline_)
-        return finish_undelivered("--timeout (" + seconds_text(setup_.timeout) + ") ran out");
+        return finish_undelivered(
+            interrupted_ ? "stopped by a signal (" + seconds_text(drain_time()) + " to deliver)"
+                         : "--timeout (" + seconds_text(setup_.timeout) + ") ran out");
       wakeup_.wait(drain_deadline_);
     }
   }
@@ -152,8 +166,9 @@ class Pipe {
       counted_ = true;
     }
     if (line.too_long) {
-      print_warning("line " + std::to_string(read_) + " is longer than " +
-                    std::to_string(kMaxLineBytes) + " bytes: dropped");
+      print_warning("line " + std::to_string(read_) + " is longer than --max-line (" +
+                    std::to_string(args_.max_line) + " bytes): dropped");
+      ++local_drops_.too_long;
       return accept_dropped();
     }
     const std::size_t bytes = publish_packet_bytes(setup_, args_.suffix.size(), line.text.size());
@@ -175,41 +190,60 @@ class Pipe {
         error.kind == Error::Kind::QueueFull || error.kind == Error::Kind::NotConnected;
     if (store_refused && connected && !force && outstanding() > 0)
       return false;  // room comes with the next delivery
-    if (!store_refused)
+    if (store_refused) {
+      ++local_drops_.queue_full;  // not in the session's count: it never took the message
+    } else {
       print_warning("line " + std::to_string(read_) + " dropped: " + error.message());
+      ++local_drops_.refused_locally;
+      local_drops_.last_local = error.message();
+    }
     return accept_dropped();
   }
 
   bool accept_dropped() {
-    ++rejected_;
     counted_ = false;
     return true;
   }
 
-  void close_input() {
+  void close_input(bool interrupted = false) {
     if (!input_open_) return;
     input_open_ = false;
+    interrupted_ = interrupted;
     if (pending_) offer(*pending_, true);  // it was read: deliver it with the rest
     pending_.reset();
-    drain_deadline_ = Clock::now() + setup_.timeout;
+    drain_deadline_ = Clock::now() + drain_time();
+  }
+
+  std::chrono::milliseconds drain_time() const {
+    return interrupted_ ? std::min(kDrainAfterSignal, setup_.timeout) : setup_.timeout;
   }
 
   int finish_undelivered(const std::string& why) {
     const std::uint64_t left = outstanding();
     if (left == 0) return finish(ExitCode::Success, {});
-    std::string message = std::to_string(left) + " of " + std::to_string(published_) +
+    std::string message = std::to_string(left) + " of " + std::to_string(read_) +
                           " messages not delivered: " + why;
     if (!mqtt_.is_connected())
       if (auto failure = monitor_.last_failure()) message += "; " + failure->describe();
     return finish(ExitCode::NotDelivered, message);
   }
 
-  int finish(ExitCode code, const std::string& error) {
-    if (setup_.json) out_.write(to_json_line(summary_json(read_, delivered(), dropped())));
-    // Lines refused one by one were warned about as they came.
-    if (const auto overflow = mqtt_.stats().session.dropped; overflow > 0)
-      print_warning(std::to_string(overflow) + " of " + std::to_string(read_) +
-                    " messages dropped: the queue was full while disconnected (see --queue)");
+  // Exit 0 means every line read was delivered (spec/cli.md): any drop makes it 5, with each
+  // cause counted in the one error line.
+  int finish(ExitCode code, std::string error) {
+    const DropCounts dropped = drops();
+    if (setup_.json) {
+      Json summary = summary_json(read_, delivered(), dropped.total());
+      if (dropped.total() > 0) summary["dropped_by_cause"] = dropped.json();
+      out_.write(to_json_line(summary));
+    }
+    if (dropped.total() > 0) {
+      const std::string drop_text = std::to_string(dropped.total()) + " of " +
+                                    std::to_string(read_) + " messages dropped: " +
+                                    dropped.describe(args_.max_line);
+      error = error.empty() ? drop_text : error + "; " + drop_text;
+      if (code == ExitCode::Success) code = ExitCode::NotDelivered;
+    }
     return code == ExitCode::Success ? to_int(code) : fail(code, error);
   }
 
@@ -224,15 +258,16 @@ class Pipe {
   ConnectionMonitor monitor_;
   MQTTSetup mqtt_;
   std::optional<BackgroundSetup> connecting_;  // after mqtt_: it must end before mqtt_ does
-  LineReader reader_{STDIN_FILENO, kMaxLineBytes};
+  LineReader reader_{STDIN_FILENO, args_.max_line};
 
   std::optional<InputLine> pending_;
   bool counted_ = false;  // pending_ already counted as read
   bool input_open_ = true;
+  bool interrupted_ = false;  // the input ended with SIGINT/SIGTERM
   std::optional<Clock::time_point> drain_deadline_;
   std::uint64_t read_ = 0;
   std::uint64_t published_ = 0;
-  std::uint64_t rejected_ = 0;  // dropped by us (too long, refused), not by the store
+  DropCounts local_drops_;  // dropped before the session took them (too long, refused)
   std::size_t largest_held_ = 0;
 };
 
@@ -253,6 +288,13 @@ Command add_pipe_command(CLI::App& app) {
   add_connection_options(*command, args->connection, used);
   command->add_option("SUFFIX", args->suffix, "topic under devices/{client_id}/, e.g. sensors/log")
       ->required();
+  command
+      ->add_option("--max-line", args->max_line,
+                   "longer lines are dropped and counted (default: 262144 bytes = 256 KiB; at "
+                   "most 16777216 = 16 MiB)")
+      ->check(CLI::Range(std::size_t{1}, kMaxMaxLineBytes).description(""))
+      ->type_name("BYTES")
+      ->group("Delivery");
   return {command, [command, args] { return run_pipe(*command, *args); }};
 }
 

@@ -182,5 +182,38 @@ TEST_F(CliFakeBrokerTest, ListenPrintsMessagesAsTheyCome) {
       << rest;
 }
 
+// A 5.0 broker whose access rules refuse the topic answers PUBACK 0x87: the line is dropped as
+// refused, with the reason code, never as "queue full", and pipe exits 5 (not everything read
+// was delivered), after delivering the rest.
+TEST_F(CliFakeBrokerTest, PipeCountsABrokerRefusalAsSuchAndExits5) {
+  broker_.run([](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    c->read_packet();
+    c->send({0x20, 0x03, 0x00, 0x00, 0x00});  // 5.0 CONNACK: accepted, no properties
+    for (int line = 0; line < 3; ++line) {
+      const auto publish = c->read_until(kPublish);
+      ASSERT_TRUE(publish);
+      const auto id = *publish->packet_id();
+      const std::uint8_t reason = line == 1 ? 0x87 : 0x00;  // the second: not authorized
+      c->send({0x40, 0x03, static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id),
+               reason});
+    }
+    c->hold(3s);
+  });
+  const CliRun run = run_cli(with_server({"pipe", "-V", "5", "--json", "a"}), "one\ntwo\nthree\n");
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  EXPECT_EQ(run.error_lines(), 1) << run.err;
+  EXPECT_NE(run.err.find("1 of 3 messages dropped: 1 refused by the broker (not authorized, "
+                         "0x87)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.err.find("queue"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("{\"event\":\"summary\",\"read\":3,\"delivered\":2,\"dropped\":1,"
+                         "\"dropped_by_cause\":{\"refused_by_broker\":1}}"),
+            std::string::npos)
+      << run.out;
+}
+
 }  // namespace
 }  // namespace mqtt_setup::test

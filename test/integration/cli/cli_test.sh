@@ -564,6 +564,97 @@ case_unreachable_is_reported() {
   return 0
 }
 
+# Exit 0 means every line read was delivered: a line over --max-line is dropped, counted by its
+# cause, the rest delivered, and the exit is 5.
+case_pipe_long_line_exits_5() {
+  need_clients
+  local port topic id
+  port=$(broker_port plain) || exit $?  # 77: skipped
+  id=$(unique_id long)
+  topic="devices/$id/log"
+  start_subscriber "$work/sub" "$port" "$topic" 2 20
+  printf 'short\n%s\nlast\n' "$(head -c 40 /dev/zero | tr '\0' x)" >"$work/in"
+  run_cli_input "$work/in" pipe -s "127.0.0.1:$port" -i "$id" --max-line 16 log
+  expect_code 5 "pipe with a line over --max-line"
+  expect_one_error_line
+  grep -q 'error: 1 of 3 messages dropped: 1 longer than --max-line (16 bytes)$' "$work/err" ||
+    fail "the error line does not count the long line"
+  await_line "$work/sub" "^$topic last$" 10 || fail "the other lines were not delivered"
+  grep -q "^$topic short$" "$work/sub" || fail "the first line was not delivered"
+  run_cli pipe --help
+  grep -q -- '--max-line BYTES.*262144' "$work/out" || fail "pipe --help does not give --max-line's default"
+}
+
+# Lines beyond --queue while the broker is away are dropped and counted; the exit is 5, never 0.
+case_pipe_queue_overflow_exits_5() {
+  need_clients
+  local port id
+  bash "$(dirname "$0")/../../support/broker.sh" start "$work" late plain >/dev/null ||
+    fail "cannot start a broker"
+  port=$(cat "$work/late.port")
+  bash "$(dirname "$0")/../../support/broker.sh" stop "$work" late >/dev/null
+  echo "$port" >"$work/late.port"  # so that `restart` brings it back on the same port
+  id=$(unique_id overflow)
+  seq 100 >"$work/in"
+  timeout -k 2 "$LIMIT" "$CLI" pipe -s "127.0.0.1:$port" -i "$id" --queue 10 \
+    --retry-delay 0.1 --retry-max 0.3 -v n <"$work/in" >"$work/out" 2>"$work/err" &
+  local piper=$!
+  background_pids+=($piper)
+  # Every line is read (and 90 dropped) while the broker is away; then it comes back. Read all:
+  # the offset of its standard input is at the end of the file.
+  # Its first three attempts (setup_connection's) hold the input back; from the fourth on, lines
+  # flow into the queue. Then all is read when its standard input's offset is at the end.
+  local child size pos="" tries
+  for tries in $(seq 200); do
+    [ "$(grep -c 'debug: connecting to' "$work/err")" -ge 4 ] && break
+    sleep 0.1
+  done
+  size=$(stat -c %s "$work/in")
+  for tries in $(seq 200); do
+    child=$(pgrep -P "$piper" | head -n 1)
+    pos=$(awk '/^pos:/ {print $2}' "/proc/$child/fdinfo/0" 2>/dev/null)
+    [ "$pos" = "$size" ] && break
+    sleep 0.1
+  done
+  [ "$pos" = "$size" ] || fail "pipe did not read its input while disconnected"
+  bash "$(dirname "$0")/../../support/broker.sh" restart "$work" late >/dev/null ||
+    fail "cannot restart the broker"
+  wait "$piper"
+  code=$?
+  bash "$(dirname "$0")/../../support/broker.sh" stop "$work" late >/dev/null
+  expect_code 5 "pipe after dropping 90 of 100 lines"
+  grep -q 'error: 90 of 100 messages dropped: 90 dropped because the queue was full while disconnected (see --queue)$' \
+    "$work/err" || fail "the error line does not count the queue drops"
+}
+
+# SIGTERM while disconnected stops reading at once and gives what is in flight 2 s, not the rest
+# of --timeout; it says how many were left.
+case_pipe_sigterm_while_disconnected() {
+  local port start elapsed
+  port=$(closed_port)
+  mkfifo "$work/in"
+  # --foreground: otherwise timeout(1) passes our SIGTERM on twice (to the child and its group),
+  # and a second signal means "give up at once".
+  timeout --foreground -k 10 "$LIMIT" "$CLI" pipe -s "127.0.0.1:$port" --retry-delay 0.2 \
+    --retry-max 0.4 a <"$work/in" >"$work/out" 2>"$work/err" &
+  local piper=$!
+  background_pids+=($piper)
+  exec 7>"$work/in"
+  printf 'one\ntwo\n' >&7
+  sleep 1.5  # past its first attempts: the lines are queued, the link is down
+  start=$(date +%s%N)
+  kill -TERM "$piper"
+  wait "$piper"
+  code=$?
+  elapsed=$((($(date +%s%N) - start) / 1000000))
+  exec 7>&-
+  expect_code 5 "pipe stopped by SIGTERM with lines undelivered"
+  expect_one_error_line
+  grep -q 'error: 2 of 2 messages not delivered: stopped by a signal' "$work/err" ||
+    fail "the error line does not say what was left"
+  [ "$elapsed" -lt 6000 ] || fail "SIGTERM took ${elapsed} ms (2 s for what is in flight)"
+}
+
 case=${1:-}
 declare -F "case_$case" >/dev/null || { echo "usage: cli_test.sh CASE (unknown case '$case')" >&2; exit 2; }
 "case_$case"

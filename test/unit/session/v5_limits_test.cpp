@@ -123,6 +123,7 @@ TEST(SessionV5MaximumPacketSize, TooLargeQueuedMessageIsDroppedAndTheRestGo) {
   auto evs = h.events();
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].kind, Event::Kind::Dropped);
+  EXPECT_EQ(h.session().stats().too_large, 1u);
   EXPECT_EQ(evs[0].drop_reason, DropReason::TooLargeForBroker);
   EXPECT_EQ(evs[0].ticket, too_big.id);
   h.receive(codec::Ack{PacketType::Puback, sent[0].publish().packet_id});
@@ -249,6 +250,7 @@ TEST(SessionV5ServerSupport, QueuedMessagesTheBrokerCannotTakeAreDroppedNotSent)
   EXPECT_FALSE(sent[0].publish().retain);
   const auto dropped = of_kind(h.events(), Event::Kind::Dropped);
   ASSERT_EQ(dropped.size(), 2u);
+  EXPECT_EQ(h.session().stats().not_supported, 2u);
   EXPECT_EQ(dropped[0].drop_reason, DropReason::NotSupportedByServer);
   EXPECT_EQ(dropped[1].drop_reason, DropReason::NotSupportedByServer);
   EXPECT_EQ(h.session().stats().dropped, 2u);

@@ -68,6 +68,8 @@ TEST(SessionV5ReasonCodes, PubackQuotaExceededDropsTheMessage) {
   EXPECT_EQ(evs[0].reason_string, "daily quota");
   const SessionStats s = h.session().stats();
   EXPECT_EQ(s.dropped, 1u);
+  EXPECT_EQ(s.refused, 1u);  // counted apart from a full queue, with its reason code
+  EXPECT_EQ(s.last_refusal, 0x97);
   EXPECT_EQ(s.delivered, 0u);
   EXPECT_EQ(s.queued, 0u);
   EXPECT_EQ(s.inflight, 0u);
@@ -98,6 +100,8 @@ TEST(SessionV5ReasonCodes, PubrecNotAuthorizedEndsTheExchangeWithoutPubrel) {
   EXPECT_EQ(evs[0].drop_reason, DropReason::RefusedByBroker);
   EXPECT_EQ(evs[0].reason_code, 0x87);
   EXPECT_EQ(evs[0].ticket, t.id);
+  EXPECT_EQ(h.session().stats().refused, 1u);
+  EXPECT_EQ(h.session().stats().last_refusal, 0x87);
   EXPECT_TRUE(h.transmit().empty());  // [MQTT-4.3.3]: no PUBREL after a failing PUBREC
   EXPECT_EQ(h.session().stats().queued, 0u);
   // The identifier is free again.
