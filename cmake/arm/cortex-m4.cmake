@@ -12,8 +12,7 @@ set(CMAKE_C_COMPILER arm-none-eabi-gcc)
 set(CMAKE_CXX_COMPILER arm-none-eabi-g++)
 set(CMAKE_AR arm-none-eabi-ar CACHE FILEPATH "")
 set(CMAKE_RANLIB arm-none-eabi-ranlib CACHE FILEPATH "")
-set(MQTT_SETUP_ARM_NM arm-none-eabi-nm CACHE FILEPATH "")
-set(MQTT_SETUP_ARM_SIZE arm-none-eabi-size CACHE FILEPATH "")
+set(MQTT_SETUP_TARGET_NM arm-none-eabi-nm CACHE FILEPATH "")
 # No OS to run a test executable on while configuring.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
