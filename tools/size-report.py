@@ -32,8 +32,12 @@ FORBIDDEN = [
     (re.compile(r"^_ZT[IS]"), "RTTI (typeinfo)"),
     (re.compile(r"^__dynamic_cast$"), "RTTI (dynamic_cast)"),
 ]
-# Soft-float runtime: ~1 KB on a Cortex-M4 without FPU (footprint.md). Reported, not fatal.
-SOFT_FLOAT = re.compile(r"^__aeabi_(d|f)(add|sub|mul|div|cmp|2|to)|^__aeabi_[ui]?[l]?2[df]$")
+# Soft-float runtime: ~1 KB on a Cortex-M4 without FPU (docs/size.md). Reported, not fatal.
+# ARM EABI names, and libgcc's generic ones (RISC-V, Xtensa).
+SOFT_FLOAT = re.compile(r"^__aeabi_(d|f)(add|sub|mul|div|cmp|2|to)|^__aeabi_[ui]?[l]?2[df]$"
+                        r"|^__(add|sub|mul|div)[sd]f3$|^__float(un)?[sd]i[sd]f$"
+                        r"|^__fix(uns)?[sd]f[sd]i$|^__(eq|ne|lt|le|gt|ge|unord)[sd]f2$"
+                        r"|^__extendsfdf2$|^__truncdfsf2$")
 
 LAYERS = [
     ("codec", re.compile(r"libmqtt_setup_codec\.a\(")),
