@@ -1,5 +1,6 @@
 # Toolchain: bare-metal Cortex-M4 (no FPU) with Debian's gcc-arm-none-eabi 12 and picolibc,
-# the compiler and flags of shared/spec/footprint.md, so our sizes compare with its table.
+# the compiler and flags of the footprint method (docs/size.md), so our sizes compare with its
+# reference table.
 #
 #   cmake -S . -B build-arm -DCMAKE_TOOLCHAIN_FILE=cmake/arm/cortex-m4.cmake -DCMAKE_BUILD_TYPE=MinSizeRel
 #
