@@ -128,7 +128,7 @@ for target in "${targets[@]}"; do
   echo
 done
 
-compare="${prefix}size-compare.md"
+compare="$(build_dir "${targets[0]}")/size-compare.md"
 echo "Side by side:"
 python3 tools/size-report.py compare "${reports[@]}" --output "$compare"
 
