@@ -4,7 +4,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-# Beyond the build: TLS certificates, the Cortex-M cross build and QEMU, fuzzing and
+# Beyond the build: TLS certificates, the Cortex-M4, RISC-V and Xtensa cross builds with
+# picolibc and QEMU (libstdc++-arm-none-eabi-dev: the C++ headers for the two compilers Debian
+# ships without a libstdc++), fuzzing and
 # sanitizers (clang), valgrind, the benchmark peers, RabbitMQ as a second broker, and Node.js
 # with npm for the differential test against mqtt-packet (test/differential). Debian's nodejs
 # and npm only where node or npm is missing: a machine with another Node.js build (NodeSource's
@@ -12,7 +14,9 @@ cd "$(dirname "$0")/.."
 node_packages=()
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then node_packages=(nodejs npm); fi
 scripts/install-deps.sh openssl gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
-  qemu-system-arm clang-14 libclang-rt-14-dev valgrind strace \
+  qemu-system-arm gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-xtensa-lx106 \
+  picolibc-xtensa-lx106-elf libstdc++-arm-none-eabi-dev qemu-system-misc \
+  clang-14 libclang-rt-14-dev valgrind strace \
   libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3 rabbitmq-server "${node_packages[@]}"
 
 build=${BUILD_DIR:-build}
@@ -20,8 +24,9 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 300
 
-# The core on a Cortex-M4: cross build, unit tests under QEMU, footprint images, size table.
-ARM_BUILD_DIR="${build}-arm" scripts/steps/cross.sh
+# The core on Cortex-M4, RV32IMC and Xtensa lx106: cross builds, unit tests under QEMU,
+# footprint images, size tables.
+CROSS_BUILD_PREFIX="${build}-" scripts/steps/cross.sh
 
 # The integration tests once more under valgrind (no errors, no leaks), reusing this build.
 BUILD_DIR="$build" scripts/steps/valgrind.sh

@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
-"""Flash and RAM of the core on a Cortex-M4, measured as shared/spec/footprint.md says.
+"""Flash and RAM of the core on a microcontroller, measured by the footprint method of
+docs/size.md (Cortex-M4, RV32IMC, Xtensa lx106).
 
   size-report.py check  --nm NM IMAGE.elf
       Fails (exit 1) if the image links anything that needs a heap, exceptions or RTTI.
   size-report.py report --nm NM --min MIN.map --full FULL.map --probe size_probe.obj
-                        --session-archive libmqtt_setup_session.a [--output size.md]
-      Prints the Markdown size table (and writes it to --output).
+                        --session-archive libmqtt_setup_session.a [--target NAME]
+                        [--output size.md] [--json size.json]
+      Prints the Markdown size table of one target (and writes it to --output; --json keeps
+      the totals for `compare`).
+  size-report.py compare A/size.json B/size.json ... [--output table.md]
+      The totals of several targets side by side, one column each.
 
 "Library flash" counts only the input sections of our own objects (libmqtt_setup_codec.a,
 libmqtt_setup_session.a) that the linker kept, read from the GNU ld map file: the C library,
 start-up code and the footprint program itself are not ours and not counted.
 """
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -26,8 +32,12 @@ FORBIDDEN = [
     (re.compile(r"^_ZT[IS]"), "RTTI (typeinfo)"),
     (re.compile(r"^__dynamic_cast$"), "RTTI (dynamic_cast)"),
 ]
-# Soft-float runtime: ~1 KB on a Cortex-M4 without FPU (footprint.md). Reported, not fatal.
-SOFT_FLOAT = re.compile(r"^__aeabi_(d|f)(add|sub|mul|div|cmp|2|to)|^__aeabi_[ui]?[l]?2[df]$")
+# Soft-float runtime: ~1 KB on a Cortex-M4 without FPU (docs/size.md). Reported, not fatal.
+# ARM EABI names, and libgcc's generic ones (RISC-V, Xtensa).
+SOFT_FLOAT = re.compile(r"^__aeabi_(d|f)(add|sub|mul|div|cmp|2|to)|^__aeabi_[ui]?[l]?2[df]$"
+                        r"|^__(add|sub|mul|div)[sd]f3$|^__float(un)?[sd]i[sd]f$"
+                        r"|^__fix(uns)?[sd]f[sd]i$|^__(eq|ne|lt|le|gt|ge|unord)[sd]f2$"
+                        r"|^__extendsfdf2$|^__truncdfsf2$")
 
 LAYERS = [
     ("codec", re.compile(r"libmqtt_setup_codec\.a\(")),
@@ -70,9 +80,12 @@ def check(args):
 
 
 def category(section):
-    for prefix, name in ((".text", "text"), (".rodata", "rodata"), (".data", "data"),
-                         (".bss", "bss"), ("COMMON", "bss"), (".ARM.exidx", "unwind"),
-                         (".ARM.extab", "unwind")):
+    # RISC-V's small-data sections (.srodata, .sdata, .sbss) count as their large kin; Xtensa's
+    # literal pools (.literal: the constants l32r loads, next to the code) count as code.
+    for prefix, name in ((".text", "text"), (".literal", "text"), (".rodata", "rodata"),
+                         (".srodata", "rodata"), (".data", "data"), (".sdata", "data"),
+                         (".bss", "bss"), (".sbss", "bss"), ("COMMON", "bss"),
+                         (".ARM.exidx", "unwind"), (".ARM.extab", "unwind")):
         if section.startswith(prefix):
             return name
     return None  # debug info, comments, attributes, groups: not in the image
@@ -225,7 +238,7 @@ def report(args):
     top = sorted(full_sections, key=lambda s: -s[3])[: args.top]
     names = []
     for _, kind, name, _ in top:
-        symbol = re.sub(r"^\.(text|rodata|data|bss)\.", "", name)
+        symbol = re.sub(r"^\.(text|literal|s?rodata|s?data|s?bss)\.", "", name)
         names.append(symbol)
     for (layer, kind, name, size), pretty in zip(top, demangle(names, cxxfilt)):
         pretty = pretty.replace("std::basic_string_view<char, std::char_traits<char> >",
@@ -233,6 +246,37 @@ def report(args):
         if len(pretty) > 110:
             pretty = pretty[:107] + "..."
         out.append(f"| {fmt(size)} | {layer} | `{pretty}` ({kind}) |")
+    text = "\n".join(out) + "\n"
+    print(text)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"target": args.target, "flash_min": flash(mins), "flash_full": flash(fulls),
+                       "ram": ram(fulls), "context": session_size,
+                       "codec_full": flash(fulls, "codec"),
+                       "session_full": flash(fulls, "session")}, f, indent=1)
+            f.write("\n")
+    return 0
+
+
+def compare(args):
+    targets = []
+    for path in args.reports:
+        with open(path, encoding="utf-8") as f:
+            targets.append(json.load(f))
+    rows = [
+        ("library flash MIN–FULL", lambda t: f"{fmt(t['flash_min'])}–{fmt(t['flash_full'])} B"),
+        ("of which codec / session (FULL)",
+         lambda t: f"{fmt(t['codec_full'])} / {fmt(t['session_full'])} B"),
+        ("static RAM (.data + .bss)", lambda t: f"{fmt(t['ram'])} B"),
+        ("context: sizeof(Session)", lambda t: f"{fmt(t['context'])} B"),
+    ]
+    out = ["| | " + " | ".join(t["target"] for t in targets) + " |",
+           "|---|" + "---:|" * len(targets)]
+    for title, cell in rows:
+        out.append(f"| {title} | " + " | ".join(cell(t) for t in targets) + " |")
     text = "\n".join(out) + "\n"
     print(text)
     if args.output:
@@ -255,9 +299,14 @@ def main():
     r.add_argument("--session-archive", required=True)
     r.add_argument("--probe", required=True)
     r.add_argument("--output")
+    r.add_argument("--json")
+    r.add_argument("--target", default="Cortex-M4")
     r.add_argument("--top", type=int, default=20)
+    m = sub.add_parser("compare")
+    m.add_argument("reports", nargs="+")
+    m.add_argument("--output")
     args = parser.parse_args()
-    return check(args) if args.command == "check" else report(args)
+    return {"check": check, "report": report, "compare": compare}[args.command](args)
 
 
 if __name__ == "__main__":

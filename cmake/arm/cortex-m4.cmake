@@ -1,5 +1,6 @@
 # Toolchain: bare-metal Cortex-M4 (no FPU) with Debian's gcc-arm-none-eabi 12 and picolibc,
-# the compiler and flags of shared/spec/footprint.md, so our sizes compare with its table.
+# the compiler and flags of the footprint method (docs/size.md), so our sizes compare with its
+# reference table.
 #
 #   cmake -S . -B build-arm -DCMAKE_TOOLCHAIN_FILE=cmake/arm/cortex-m4.cmake -DCMAKE_BUILD_TYPE=MinSizeRel
 #
@@ -12,8 +13,7 @@ set(CMAKE_C_COMPILER arm-none-eabi-gcc)
 set(CMAKE_CXX_COMPILER arm-none-eabi-g++)
 set(CMAKE_AR arm-none-eabi-ar CACHE FILEPATH "")
 set(CMAKE_RANLIB arm-none-eabi-ranlib CACHE FILEPATH "")
-set(MQTT_SETUP_ARM_NM arm-none-eabi-nm CACHE FILEPATH "")
-set(MQTT_SETUP_ARM_SIZE arm-none-eabi-size CACHE FILEPATH "")
+set(MQTT_SETUP_TARGET_NM arm-none-eabi-nm CACHE FILEPATH "")
 # No OS to run a test executable on while configuring.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 

@@ -1,6 +1,6 @@
-// The footprint images of shared/spec/footprint.md: a minimal program that drives the session
-// the way a device would, over a dummy transport (send takes everything, receive returns 0)
-// and a counter clock. Built twice: MIN (init, connect, publish QoS 1, subscribe, the
+// The footprint images of docs/size.md (the footprint method): a minimal program that drives
+// the session the way a device would, over a dummy transport (send takes everything, receive
+// returns 0) and a counter clock. Built twice: MIN (init, connect, publish QoS 1, subscribe, the
 // process loop) and FULL (MIN + unsubscribe, ping, disconnect; -DMQTT_SETUP_FOOTPRINT_FULL).
 // tools/size-report.py counts only the library's input sections that the linker kept, and
 // fails the build if anything here pulls in malloc, operator new, exceptions or RTTI.
