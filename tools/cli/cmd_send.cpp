@@ -2,6 +2,12 @@
 // acknowledgement the QoS calls for, DISCONNECT. Exit 0 only if delivered; --timeout bounds
 // the whole command.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -10,6 +16,7 @@
 #include "commands.hpp"
 #include "connection_monitor.hpp"
 #include "diagnostics.hpp"
+#include "drop_counts.hpp"
 #include "topic_checks.hpp"
 #include "wakeup.hpp"
 
@@ -20,7 +27,40 @@ struct SendArguments {
   ConnectionSettings connection;
   std::string suffix;
   std::string message;
+  std::string file;       // -f: the message is this file's content
+  bool from_stdin = false;  // -s (--stdin): the message is all of standard input
+  bool null_message = false;  // -n: an empty message
 };
+
+// [MQTT-2.2.3]: the remaining length field holds at most 268,435,455.
+constexpr std::size_t kMaxRemainingLength = 268'435'455;
+
+std::string read_all(std::istream& in, const std::string& what) {
+  std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw UsageError("cannot read " + what + ": " + std::strerror(errno));
+  return content;
+}
+
+// The one message, from wherever the options say it comes. Throws UsageError.
+std::string message_of(CLI::App& command, const SendArguments& args) {
+  const bool given = command.get_option("MESSAGE")->count() > 0;
+  const int sources = int{given} + int{!args.file.empty()} + int{args.from_stdin} +
+                      int{args.null_message};
+  if (sources == 0)
+    throw UsageError("MESSAGE is required (or -f FILE, -s for standard input, -n for an empty "
+                     "message)");
+  if (sources > 1)
+    throw UsageError("give the message one way only: MESSAGE, -f FILE, -s or -n");
+  if (given) return args.message;
+  if (args.null_message) return {};
+  if (args.from_stdin) return read_all(std::cin, "standard input");
+  std::error_code error;
+  if (std::filesystem::is_directory(args.file, error))
+    throw UsageError("-f " + args.file + " is a directory, not a file");
+  std::ifstream file(args.file, std::ios::binary);
+  if (!file) throw UsageError("cannot read -f " + args.file + ": " + std::strerror(errno));
+  return read_all(file, "-f " + args.file);
+}
 
 // Why connecting did not work out, from the most telling source available.
 Failure connect_failure(const ConnectionMonitor& monitor, const MQTTSetup& mqtt) {
@@ -31,6 +71,7 @@ Failure connect_failure(const ConnectionMonitor& monitor, const MQTTSetup& mqtt)
 
 int run_send(CLI::App& command, SendArguments& args) {
   ClientSetup setup = resolve_client_setup(command, args.connection, QoS::AtLeastOnce);
+  args.message = message_of(command, args);
   check_topic_suffix(args.suffix, "SUFFIX", topic_prefix_bytes(setup.options));
   const auto deadline = Clock::now() + setup.timeout;
 
@@ -41,7 +82,15 @@ int run_send(CLI::App& command, SendArguments& args) {
   // One attempt may not outlast the whole command.
   options.connect_timeout_ms = std::min<std::uint32_t>(
       options.connect_timeout_ms, static_cast<std::uint32_t>(setup.timeout.count()));
+  // The buffers fit this one message, whatever its size, as mosquitto_pub does.
   const std::size_t packet = publish_packet_bytes(setup, args.suffix.size(), args.message.size());
+  // Everything after the fixed header (5 bytes at most) besides the payload: topic, packet id,
+  // properties.
+  const std::size_t overhead = publish_packet_bytes(setup, args.suffix.size(), 0) - 5;
+  if (args.message.size() > kMaxRemainingLength - overhead)
+    throw UsageError("the message is " + std::to_string(args.message.size()) +
+                     " bytes; one MQTT PUBLISH carries at most " +
+                     std::to_string(kMaxRemainingLength - overhead) + " with this topic");
   options.tx_buffer_size = std::max(options.tx_buffer_size, packet);
   options.queue_bytes = std::max(options.queue_bytes, packet + 64);
 
@@ -87,8 +136,12 @@ int run_send(CLI::App& command, SendArguments& args) {
   while (mqtt.stats().session.delivered == 0) {
     if (auto fatal = monitor.fatal())
       return fail(exit_code_for_connection(fatal->error), fatal->describe());
-    if (mqtt.stats().session.dropped > 0)
-      return fail(ExitCode::NotDelivered, "the message was dropped before delivery");
+    if (const SessionStats stats = mqtt.stats().session; stats.dropped > 0) {
+      DropCounts drops;
+      drops.take_session(stats);
+      return fail(ExitCode::NotDelivered, "the message was not delivered: " +
+                                              drops.describe(args.message.size()));
+    }
     if (Clock::now() >= deadline) {
       if (mqtt.is_connected())
         return fail(ExitCode::NotDelivered,
@@ -117,9 +170,19 @@ Command add_send_command(CLI::App& app) {
       ->add_option("SUFFIX", args->suffix,
                    "topic under devices/{client_id}/, e.g. sensors/temperature")
       ->required();
+  command->add_option("MESSAGE", args->message,
+                      "the payload (use -- before one that starts with -)");
+  const char* message = "Message (instead of MESSAGE)";
+  command->add_option("-f,--file", args->file, "send this file's whole content as the message")
+      ->type_name("FILE")
+      ->group(message);
   command
-      ->add_option("MESSAGE", args->message, "the payload (use -- before one that starts with -)")
-      ->required();
+      ->add_flag("--stdin", args->from_stdin,
+                 "send all of standard input as the message; `-s` means this too when, read as "
+                 "--server, it would leave no SUFFIX (send --server H -s SUFFIX <file)")
+      ->group(message);
+  command->add_flag("-n,--null-message", args->null_message, "send an empty message")
+      ->group(message);
   return {command, [command, args] { return run_send(*command, *args); }};
 }
 

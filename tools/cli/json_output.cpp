@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "utf8.hpp"
+
 namespace mqtt_setup::cli {
 
 std::string to_json_line(const Json& object) {
@@ -14,6 +16,25 @@ std::string hex(codec::Bytes bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string text;
   for (const std::uint8_t b : bytes) text.append({kDigits[b >> 4], kDigits[b & 0x0F]});
+  return text;
+}
+
+// RFC 4648 §4, with padding.
+std::string base64(codec::Bytes bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string text;
+  text.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t group = std::uint32_t{bytes[i]} << 16;
+    if (n > 1) group |= std::uint32_t{bytes[i + 1]} << 8;
+    if (n > 2) group |= bytes[i + 2];
+    text += kAlphabet[(group >> 18) & 0x3F];
+    text += kAlphabet[(group >> 12) & 0x3F];
+    text += n > 1 ? kAlphabet[(group >> 6) & 0x3F] : '=';
+    text += n > 2 ? kAlphabet[group & 0x3F] : '=';
+  }
   return text;
 }
 
@@ -45,7 +66,11 @@ Json properties_json(const codec::Properties& properties) {
 Json message_json(const Message& message) {
   Json line;
   line["topic"] = std::string(message.topic);
-  line["payload"] = std::string(message.text());
+  // Bytes that are not UTF-8 cannot be a JSON string without being altered: given as base64.
+  if (is_valid_utf8(message.text()))
+    line["payload"] = std::string(message.text());
+  else
+    line["payload_base64"] = base64(message.payload);
   line["qos"] = static_cast<int>(message.qos);
   line["retain"] = message.retain;
   if (!message.properties.empty()) line["properties"] = properties_json(message.properties);

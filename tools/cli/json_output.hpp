@@ -1,6 +1,6 @@
 // The --json lines. Keys keep the order spec/cli.md lists them in (ordered_json), so the output
-// reads like the documentation; byte strings that are not UTF-8 (payloads are arbitrary bytes)
-// are printed with U+FFFD instead of aborting the line.
+// reads like the documentation. A payload that is not UTF-8 is given as "payload_base64",
+// never altered; any other invalid byte string would be printed with U+FFFD rather than abort.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,8 @@ using Json = nlohmann::ordered_json;
 /// One line of JSON, never throwing on invalid UTF-8.
 std::string to_json_line(const Json& object);
 
-/// {"topic","payload","qos","retain"}: listen's line per message.
+/// {"topic","payload","qos","retain"} ("payload_base64" for bytes that are not UTF-8):
+/// listen's line per message.
 Json message_json(const Message& message);
 /// 5.0 properties as an object: {"user_properties": [[k, v], ...], "content_type": ..., ...}.
 Json properties_json(const codec::Properties& properties);

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <exception>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,28 +44,47 @@ std::string help_hint(const std::vector<Command>& commands) {
   return " (see mqtt-setup --help)";
 }
 
-int run(int argc, char** argv) {
-  CLI::App app{"mqtt-setup: MQTT from the shell, with the mqtt_setup client library", "mqtt-setup"};
-  app.set_version_flag("--version", std::string("mqtt-setup ") + kVersion,
-                       "print the version and exit");
-  app.require_subcommand(1);
-  app.footer(kExitCodes);
-  std::vector<Command> commands = add_commands(app);
-
-  if (argc < 2) return fail(ExitCode::Usage, "a command is required (see mqtt-setup --help)");
-  if (const std::string_view first = argv[1];
-      !first.starts_with('-') && !is_command(commands, first))
-    return fail(ExitCode::Usage, "unknown command \"" + std::string(first) +
-                                     "\" (commands: id, send, pipe, listen, agent, fleet)");
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version: on stdout
-    return fail(ExitCode::Usage, e.what() + help_hint(commands));
+// mosquitto_pub's `-s` (the message from standard input) meets our `-s, --server`: in `send`,
+// a `-s` whose reading as --server leaves the command without its SUFFIX is --stdin (as in
+// `send --server H -s SUFFIX <file` or `send -s SUFFIX` with $MQTT_SETUP_SERVER). Returns the
+// arguments with the last `-s` rewritten, or nothing when there is no such reading.
+std::optional<std::vector<std::string>> send_stdin_reading(std::vector<std::string> args) {
+  if (args.size() < 2 || args[1] != "send") return std::nullopt;
+  for (std::size_t i = args.size(); i-- > 2;) {
+    if (args[i] == "--") return std::nullopt;
+    if (args[i] == "-s") {
+      args[i] = "--stdin";
+      return args;
+    }
   }
+  return std::nullopt;
+}
 
-  for (const Command& command : commands) {
+struct Cli {
+  std::unique_ptr<CLI::App> app;
+  std::vector<Command> commands;
+};
+
+Cli make_cli() {
+  Cli cli;
+  cli.app = std::make_unique<CLI::App>(
+      "mqtt-setup: MQTT from the shell, with the mqtt_setup client library", "mqtt-setup");
+  cli.app->set_version_flag("--version", std::string("mqtt-setup ") + kVersion,
+                            "print the version and exit");
+  cli.app->require_subcommand(1);
+  cli.app->footer(kExitCodes);
+  cli.commands = add_commands(*cli.app);
+  return cli;
+}
+
+void parse(Cli& cli, const std::vector<std::string>& args) {  // throws CLI::ParseError
+  std::vector<const char*> argv;
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  cli.app->parse(static_cast<int>(argv.size()), argv.data());
+}
+
+int run_parsed(const Cli& cli) {
+  for (const Command& command : cli.commands) {
     if (!command.app->parsed()) continue;
     try {
       return command.run();
@@ -74,6 +95,31 @@ int run(int argc, char** argv) {
   return fail(ExitCode::Usage, "a command is required (see mqtt-setup --help)");
 }
 
+int parse_and_run(const std::vector<std::string>& args) {
+  Cli cli = make_cli();
+  if (args.size() < 2) return fail(ExitCode::Usage, "a command is required (see mqtt-setup --help)");
+  if (const std::string_view first = args[1];
+      !first.starts_with('-') && !is_command(cli.commands, first))
+    return fail(ExitCode::Usage, "unknown command \"" + std::string(first) +
+                                     "\" (commands: id, send, pipe, listen, agent, fleet)");
+  try {
+    parse(cli, args);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return cli.app->exit(e);  // --help, --version: on stdout
+    if (auto other = send_stdin_reading(args)) {
+      Cli second = make_cli();
+      try {
+        parse(second, *other);
+        return run_parsed(second);
+      } catch (const CLI::ParseError&) {
+        // Neither reading parses: the first one's error is the one that makes sense.
+      }
+    }
+    return fail(ExitCode::Usage, e.what() + help_hint(cli.commands));
+  }
+  return run_parsed(cli);
+}
+
 }  // namespace
 }  // namespace mqtt_setup::cli
 
@@ -82,7 +128,7 @@ int main(int argc, char** argv) {
   // a failed write we handle, not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   try {
-    return mqtt_setup::cli::run(argc, argv);
+    return mqtt_setup::cli::parse_and_run(std::vector<std::string>(argv, argv + argc));
   } catch (const std::exception& e) {
     return mqtt_setup::cli::fail(mqtt_setup::cli::ExitCode::Unreachable,
                                  std::string("unexpected failure: ") + e.what());

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "diagnostics.hpp"
+#include "utf8.hpp"
 
 namespace mqtt_setup::cli {
 namespace {
@@ -34,38 +35,6 @@ std::string code_point_text(std::uint32_t code_point) {
   char text[16];
   std::snprintf(text, sizeof text, "U+%04X", static_cast<unsigned>(code_point));
   return text;
-}
-
-// Decodes the UTF-8 sequence at text[i]; nullopt when it is not well-formed [RFC 3629]:
-// a stray continuation byte, a truncated sequence, an overlong form, a surrogate, > U+10FFFF.
-std::optional<std::uint32_t> decode_utf8(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  std::uint32_t code_point = 0;
-  std::uint32_t minimum = 0;
-  if (lead < 0x80) {
-    ++i;
-    return lead;
-  }
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2, code_point = lead & 0x1F, minimum = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, code_point = lead & 0x0F, minimum = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, code_point = lead & 0x07, minimum = 0x10000;
-  } else {
-    return std::nullopt;
-  }
-  if (text.size() - i < length) return std::nullopt;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return std::nullopt;
-    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-  }
-  if (code_point < minimum || code_point > 0x10FFFF) return std::nullopt;
-  if (code_point >= 0xD800 && code_point <= 0xDFFF) return std::nullopt;  // [MQTT-1.5.3-1]
-  i += length;
-  return code_point;
 }
 
 bool is_control(std::uint32_t c) { return (c >= 0x01 && c <= 0x1F) || (c >= 0x7F && c <= 0x9F); }

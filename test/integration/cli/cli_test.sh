@@ -432,6 +432,9 @@ case_listen_json() {
     fail "JSON line: $(cat "$work/out")"
   printf 'bad \xff byte' | mosquitto_pub -h 127.0.0.1 -p "$port" -t "$topic/binary" -s
   await_line "$work/out" "\"topic\":\"$topic/binary\"" 10 || fail "invalid UTF-8 payload not printed"
+  # Not UTF-8: given as base64, never altered (no U+FFFD).
+  grep -qx "{\"topic\":\"$topic/binary\",\"payload_base64\":\"YmFkIP8gYnl0ZQ==\",\"qos\":0,\"retain\":false}" \
+    "$work/out" || fail "binary payload line: $(grep binary "$work/out")"
   kill -TERM "$listener"
   wait "$listener"
   code=$?
@@ -653,6 +656,37 @@ case_pipe_sigterm_while_disconnected() {
   grep -q 'error: 2 of 2 messages not delivered: stopped by a signal' "$work/err" ||
     fail "the error line does not say what was left"
   [ "$elapsed" -lt 6000 ] || fail "SIGTERM took ${elapsed} ms (2 s for what is in flight)"
+}
+
+# send -f FILE / -s (standard input) / -n, as mosquitto_pub's -f, -s, -n; a message of any size
+# is sent (the buffers fit the one message).
+case_send_message_sources() {
+  need_clients
+  local port id
+  port=$(broker_port plain) || exit $?  # 77: skipped
+  id=$(unique_id sources)
+  head -c 3000000 /dev/urandom | base64 -w 0 >"$work/big"  # 4 MB, one line
+  mosquitto_sub -h 127.0.0.1 -p "$port" -t "devices/$id/big" -q 1 -C 1 -W 20 -N >"$work/got-big" &
+  background_pids+=($!)
+  start_subscriber "$work/sub" "$port" "devices/$id/+" 4 20
+  run_cli send -s "127.0.0.1:$port" -i "$id" -f "$work/big" big
+  expect_code 0 "send -f of a 4 MB file"
+  printf 'two\nlines' >"$work/in"
+  run_cli_input "$work/in" send --server "127.0.0.1:$port" -i "$id" -s stdin
+  expect_code 0 "send --server H -s SUFFIX <file"
+  run_cli send -s "127.0.0.1:$port" -i "$id" -n empty
+  expect_code 0 "send -n"
+  run_cli send -s "127.0.0.1:$port" -i "$id" -f "$work/in" text
+  expect_code 0 "send -f"
+  await_line "$work/sub" "^devices/$id/text two$" 10 || fail "send -f: not received"
+  grep -q "^devices/$id/stdin two$" "$work/sub" || fail "send -s: not received"
+  grep -q "^devices/$id/empty" "$work/sub" || fail "send -n: not received"
+  local tries
+  for tries in $(seq 100); do cmp -s "$work/big" "$work/got-big" && break; sleep 0.1; done
+  cmp -s "$work/big" "$work/got-big" || fail "the 4 MB message did not arrive intact"
+  expect_usage_error "no message at all" send -s "127.0.0.1:$port" a
+  expect_usage_error "MESSAGE and -n" send -s "127.0.0.1:$port" -n a b
+  expect_usage_error "-f of a directory" send -s "127.0.0.1:$port" -f "$work" a
 }
 
 case=${1:-}
