@@ -1,0 +1,20 @@
+// Model: address text conversion. ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
+#pragma once
+
+#include "netinet/in.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint32_t socklen_t;
+
+#define INET_ADDRSTRLEN 16
+#define INET6_ADDRSTRLEN 46
+
+int inet_pton(int af, const char* src, void* dst);
+const char* inet_ntop(int af, const void* src, char* dst, socklen_t size);
+
+#ifdef __cplusplus
+}
+#endif
