@@ -4,7 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-# Beyond the build: TLS certificates, the Cortex-M cross build and QEMU, fuzzing and
+# Beyond the build: TLS certificates, the Cortex-M cross build and QEMU, the ESP32 (Xtensa)
+# compile gate (Debian's lx106 GCC, newlib, libstdc++ headers, kconfiglib), fuzzing and
 # sanitizers (clang), valgrind, the benchmark peers, RabbitMQ as a second broker, and Node.js
 # with npm for the differential test against mqtt-packet (test/differential). Debian's nodejs
 # and npm only where node or npm is missing: a machine with another Node.js build (NodeSource's
@@ -12,7 +13,8 @@ cd "$(dirname "$0")/.."
 node_packages=()
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then node_packages=(nodejs npm); fi
 scripts/install-deps.sh openssl gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
-  qemu-system-arm clang-14 libclang-rt-14-dev valgrind strace \
+  qemu-system-arm gcc-xtensa-lx106 libnewlib-dev libstdc++-arm-none-eabi-dev python3-kconfiglib \
+  clang-14 libclang-rt-14-dev valgrind strace \
   libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3 rabbitmq-server "${node_packages[@]}"
 
 build=${BUILD_DIR:-build}
@@ -22,6 +24,10 @@ ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 300
 
 # The core on a Cortex-M4: cross build, unit tests under QEMU, footprint images, size table.
 ARM_BUILD_DIR="${build}-arm" scripts/steps/cross.sh
+
+# The ESP32 compile gate: the ESP-IDF component, the ESP-IDF example and the Arduino sketch,
+# compiled for Xtensa against test/esp_idf_model (docs/esp32.md).
+ESP32_BUILD_DIR="${build}-esp32" scripts/steps/esp32.sh
 
 # The integration tests once more under valgrind (no errors, no leaks), reusing this build.
 BUILD_DIR="$build" scripts/steps/valgrind.sh

@@ -52,7 +52,8 @@ mkdir -p "$build/obj" "$build/log" "$build/wrap/cxx/bits" "$build/wrap/newlib/sy
 # --- What is compiled -----------------------------------------------------------------------
 # The component's sources: every ${mqtt_setup_root}/... pattern in its CMake file, expanded
 # here the way file(GLOB) does, so a directory or file added there is compiled here too.
-mapfile -t patterns < <(grep -o '\${mqtt_setup_root}/[^ )"]*\.cpp' cmake/esp_idf_component.cmake |
+component_cmake=$(sed 's/#.*//' cmake/esp_idf_component.cmake)  # without its comments
+mapfile -t patterns < <(grep -o '\${mqtt_setup_root}/[^ )"]*\.cpp' <<<"$component_cmake" |
                         sed 's|^\${mqtt_setup_root}/||' | sort -u)
 component=()
 for pattern in "${patterns[@]}"; do
@@ -87,9 +88,16 @@ idf_flags=(
   -D_GLIBCXX_USE_POSIX_SEMAPHORE -D_GLIBCXX_HAVE_POSIX_SEMAPHORE -D_GNU_SOURCE
   -D_POSIX_READER_WRITER_LOCKS -DESP_PLATFORM -DIDF_VER=\"v5.5\"
 )
-# The component's own (cmake/esp_idf_component.cmake), after ESP-IDF's as CMake orders them.
-component_flags=(-Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
-                 -DMQTT_SETUP_HAS_TLS=1)
+# The component's own options and definitions, read from cmake/esp_idf_component.cmake; CMake
+# puts them after ESP-IDF's.
+read -r -a component_flags <<<"$(tr '\n' ' ' <<<"$component_cmake" |
+  grep -o 'target_compile_options(\${COMPONENT_LIB} [A-Z]* [^)]*)' |
+  sed 's/^[^ ]* [A-Z]* //; s/)$//' | tr '\n' ' ')"
+for definition in $(tr '\n' ' ' <<<"$component_cmake" |
+                    grep -o 'target_compile_definitions(\${COMPONENT_LIB} [A-Z]* [^)]*)' |
+                    sed 's/^[^ ]* [A-Z]* //; s/)$//'); do
+  component_flags+=("-D$definition")
+done
 # Arduino-ESP32 3.x: the core's platform.txt adds these to ESP-IDF's defines.
 arduino_flags=(-DARDUINO=10812 -DARDUINO_ARCH_ESP32 -DESP32 -DARDUINO_ESP32_DEV)
 
@@ -217,16 +225,51 @@ declare -p idf_flags posix_flags component_flags arduino_flags platform_includes
 start=$(date +%s)
 xargs -P "$jobs" -L 1 bash -c 'source "$0"; compile "$1" "$2"' "$build/flags.sh" \
   <"$build/files" >"$build/results" 2>&1 || true
-LC_ALL=C sort -k3 "$build/results"
+LC_ALL=C sort -k3 "$build/results" | sed "s|$build/sketch/SensorNode.ino.cpp|$sketch|"
 while read -r _ _ source; do
   echo "--- $source"
   cat "$build/log/${source//\//__}.log"
 done < <(grep '^FAILED' "$build/results" || true)
+
+# Probes that ESP-IDF rejects must be rejected here too, for the reason their first line gives
+# (test/esp_idf_model/must_fail/README.md): against the model this keeps it as strict as
+# ESP-IDF; against the real trees it shows that it is. The must_compile probes use what the
+# model declares for code not written yet, so that the real run checks those declarations too.
+probes=0
+probe_failures=0
+for probe in test/esp_idf_model/must_compile/*.cpp; do
+  probes=$((probes + 1))
+  log="$build/log/probe-$(basename "$probe").log"
+  if "$cxx" "${idf_flags[@]}" "${posix_flags[@]}" "${component_flags[@]}" \
+       "${platform_includes[@]}" "${system_includes[@]}" -c "$probe" -o /dev/null >"$log" 2>&1; then
+    echo "ok     probe $probe (compiles)"
+  else
+    echo "FAILED probe $probe: does not compile"
+    cat "$log"
+    probe_failures=$((probe_failures + 1))
+  fi
+done
+for probe in test/esp_idf_model/must_fail/*.cpp; do
+  probes=$((probes + 1))
+  expect=$(sed -n '1s|^// expect: ||p' "$probe")
+  log="$build/log/probe-$(basename "$probe").log"
+  if "$cxx" "${idf_flags[@]}" "${posix_flags[@]}" "${component_flags[@]}" \
+       "${platform_includes[@]}" "${system_includes[@]}" -c "$probe" -o /dev/null >"$log" 2>&1; then
+    echo "FAILED probe $probe: compiles, but ESP-IDF rejects it ($expect)"
+    probe_failures=$((probe_failures + 1))
+  elif ! grep -qF -- "$expect" "$log"; then
+    echo "FAILED probe $probe: rejected, but not with \"$expect\":"
+    cat "$log"
+    probe_failures=$((probe_failures + 1))
+  else
+    echo "ok     probe $probe (rejected: $expect)"
+  fi
+done
 
 total=$(wc -l <"$build/files")
 compiled=$(grep -c '^ok ' "$build/results" || true)
 failed=$((total - compiled))
 echo "esp32 ($label): $compiled compiled, $failed failed" \
      "(${#component[@]} component, ${#examples[@]} example, $((${#arduino_extra[@]} + 1)) Arduino;" \
-     "$(($(date +%s) - start)) s)"
-[ "$failed" -eq 0 ]
+     "$((probes - probe_failures)) of $probes probes as expected; $(($(date +%s) - start)) s)"
+[ "$failed" -eq 0 ] && [ "$probe_failures" -eq 0 ]

@@ -18,10 +18,8 @@ typedef enum {
 void esp_log_write(esp_log_level_t level, const char* tag, const char* format, ...)
     __attribute__((format(printf, 3, 4)));
 
-#define ESP_LOGE(tag, format, ...) esp_log_write(ESP_LOG_ERROR, tag, format, ##__VA_ARGS__)
 #define ESP_LOGW(tag, format, ...) esp_log_write(ESP_LOG_WARN, tag, format, ##__VA_ARGS__)
 #define ESP_LOGI(tag, format, ...) esp_log_write(ESP_LOG_INFO, tag, format, ##__VA_ARGS__)
-#define ESP_LOGD(tag, format, ...) esp_log_write(ESP_LOG_DEBUG, tag, format, ##__VA_ARGS__)
 
 #ifdef __cplusplus
 }

@@ -18,9 +18,6 @@ struct addrinfo {
   struct addrinfo* ai_next;
 };
 
-#define AI_PASSIVE 0x01
-#define AI_CANONNAME 0x02
-#define AI_NUMERICHOST 0x04
 #define AI_NUMERICSERV 0x08
 
 int getaddrinfo(const char* nodename, const char* servname, const struct addrinfo* hints,

@@ -9,11 +9,8 @@ extern "C" {
 
 typedef uint32_t socklen_t;
 
-#define INET_ADDRSTRLEN 16
-#define INET6_ADDRSTRLEN 46
 
 int inet_pton(int af, const char* src, void* dst);
-const char* inet_ntop(int af, const void* src, char* dst, socklen_t size);
 
 #ifdef __cplusplus
 }

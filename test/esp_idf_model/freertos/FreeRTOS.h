@@ -21,7 +21,6 @@ typedef uint32_t TickType_t;
 #define pdFALSE ((BaseType_t)0)
 #define pdTRUE ((BaseType_t)1)
 #define pdPASS pdTRUE
-#define pdFAIL pdFALSE
 
 // The tick rate is menuconfig's CONFIG_FREERTOS_HZ (100 Hz unless changed). The model's
 // sdkconfig.h holds only our own options, hence the default here.

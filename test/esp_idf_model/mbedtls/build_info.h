@@ -4,21 +4,16 @@
 #pragma once
 
 #define MBEDTLS_VERSION_MAJOR 3
-#define MBEDTLS_VERSION_MINOR 6
-#define MBEDTLS_VERSION_PATCH 6
 #define MBEDTLS_VERSION_NUMBER 0x03060600
-#define MBEDTLS_VERSION_STRING "3.6.6"
 
 // On in ESP-IDF v5.5's default configuration: CONFIG_MBEDTLS_SSL_ALPN,
-// CONFIG_MBEDTLS_CLIENT_SSL_SESSION_TICKETS, CONFIG_MBEDTLS_ERROR_STRINGS, CONFIG_MBEDTLS_FS_IO;
-// the maximum fragment length extension, PSA crypto and certificate parsing always.
+// CONFIG_MBEDTLS_CLIENT_SSL_SESSION_TICKETS, CONFIG_MBEDTLS_ERROR_STRINGS;
+// the maximum fragment length extension and PSA crypto always.
 #define MBEDTLS_SSL_ALPN
 #define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
 #define MBEDTLS_SSL_SESSION_TICKETS
 #define MBEDTLS_ERROR_C
 #define MBEDTLS_PSA_CRYPTO_C
-#define MBEDTLS_X509_CRT_PARSE_C
-#define MBEDTLS_FS_IO
 
 // CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN, 16384 unless changed in menuconfig.
 #if defined(CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN)

@@ -22,7 +22,6 @@ struct in6_addr {
     uint8_t u8_addr[16];
   } un;
 };
-#define s6_addr un.u8_addr
 
 struct sockaddr_in {
   uint8_t sin_len;
@@ -41,18 +40,11 @@ struct sockaddr_in6 {
   uint32_t sin6_scope_id;
 };
 
-#define IPPROTO_IP 0
 #define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
-#define IPPROTO_IPV6 41
 
-#define INADDR_ANY ((in_addr_t)0x00000000UL)
 
 // The ESP32 is little-endian: network order swaps.
 #define htons(x) ((uint16_t)__builtin_bswap16((uint16_t)(x)))
-#define ntohs(x) htons(x)
-#define htonl(x) ((uint32_t)__builtin_bswap32((uint32_t)(x)))
-#define ntohl(x) htonl(x)
 
 #ifdef __cplusplus
 }

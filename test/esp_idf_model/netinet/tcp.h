@@ -3,7 +3,3 @@
 
 #include "sys/socket.h"  // TCP_NODELAY (lwIP defines the TCP options with the socket API)
 
-#define TCP_KEEPALIVE 0x02
-#define TCP_KEEPIDLE 0x03
-#define TCP_KEEPINTVL 0x04
-#define TCP_KEEPCNT 0x05

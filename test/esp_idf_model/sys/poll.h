@@ -8,12 +8,7 @@ extern "C" {
 #endif
 
 #define POLLIN (1u << 0)
-#define POLLRDNORM (1u << 1)
-#define POLLRDBAND (1u << 2)
-#define POLLPRI POLLRDBAND
 #define POLLOUT (1u << 3)
-#define POLLWRNORM POLLOUT
-#define POLLWRBAND (1u << 4)
 #define POLLERR (1u << 5)
 #define POLLHUP (1u << 6)
 #define POLLNVAL (1u << 7)

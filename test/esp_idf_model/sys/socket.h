@@ -31,27 +31,16 @@ struct sockaddr_storage {
 #define AF_UNSPEC 0
 #define AF_INET 2
 #define AF_INET6 10
-#define PF_INET AF_INET
-#define PF_INET6 AF_INET6
-#define PF_UNSPEC AF_UNSPEC
 
 #define SOCK_STREAM 1
-#define SOCK_DGRAM 2
 
 #define SOL_SOCKET 0xfff
-#define SO_KEEPALIVE 0x0008
-#define SO_SNDTIMEO 0x1005
-#define SO_RCVTIMEO 0x1006
 #define SO_ERROR 0x1007
 
 #define TCP_NODELAY 0x01  // lwIP declares it here too, not only in <netinet/tcp.h>
 
-#define MSG_PEEK 0x01
-#define MSG_DONTWAIT 0x08
 #define MSG_NOSIGNAL 0x20  // accepted; lwIP raises no SIGPIPE anyway
 
-#define SHUT_RD 0
-#define SHUT_WR 1
 #define SHUT_RDWR 2
 
 int socket(int domain, int type, int protocol);
