@@ -28,7 +28,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 if { [ -n "$idf" ] && [ -z "$mbedtls" ]; } || { [ -z "$idf" ] && [ -n "$mbedtls" ]; }; then
-  echo "esp32: give both --idf and --mbedtls (ESP-IDF's components/mbedtls/mbedtls is a submodule)" >&2
+  echo "esp32: give both --idf and --mbedtls" \
+       "(ESP-IDF's components/mbedtls/mbedtls is a submodule)" >&2
   exit 2
 fi
 
@@ -45,9 +46,11 @@ for need in "$cxx:gcc-xtensa-lx106" "$libcxx/vector:libstdc++-arm-none-eabi-dev"
 done
 
 if [ -n "$idf" ]; then half=real; else half=model; fi
-build=$(mkdir -p "${ESP32_BUILD_DIR:-build-esp32}" && cd "${ESP32_BUILD_DIR:-build-esp32}" && pwd)/$half
+build_root=${ESP32_BUILD_DIR:-build-esp32}
+build=$(mkdir -p "$build_root" && cd "$build_root" && pwd)/$half
 rm -rf "$build"
-mkdir -p "$build"/{obj,log}/{component,example,arduino} "$build/wrap/cxx/bits" "$build/wrap/newlib/sys" \
+mkdir -p "$build"/{obj,log}/{component,example,arduino} "$build/wrap/cxx/bits" \
+         "$build/wrap/newlib/sys" \
          "$build/wrap/idf/mbedtls" "$build/sketch"
 
 # --- What is compiled -----------------------------------------------------------------------
@@ -77,6 +80,8 @@ sketch=examples/arduino/SensorNode/SensorNode.ino
 #   tools/cmake/build.cmake (__build_set_default_build_specifications), the root CMakeLists.txt
 #   (optimization, exceptions, RTTI, GCC-specific and jump-table options),
 #   components/soc/project_include.cmake (Xtensa), components/pthread/CMakeLists.txt.
+# One deliberate difference: -Werror where ESP-IDF v5.5 defaults to -Werror=all
+# (CONFIG_COMPILER_DISABLE_DEFAULT_ERRORS=y), so that any warning fails the gate.
 idf_flags=(
   -std=gnu++2b -Os -freorder-blocks -fno-exceptions -fno-rtti
   -ffunction-sections -fdata-sections
@@ -100,9 +105,9 @@ for definition in $(tr '\n' ' ' <<<"$component_cmake" |
   component_flags+=("-D$definition")
 done
 # Arduino-ESP32 3.x: the core adds these defines to ESP-IDF's. The warning level there is the
-# IDE's setting; we hold the Arduino build to the component's (which, like our CMake builds,
-# allow packets to leave their MQTT 5 members to the defaults: cmake/warnings.cmake), but
-# without MQTT_SETUP_HAS_TLS, which the Arduino IDE never defines.
+# IDE's setting; we hold the Arduino build to the component's warning options (which, like our
+# CMake builds, let packets leave their MQTT 5 members to the defaults: cmake/warnings.cmake),
+# but without MQTT_SETUP_HAS_TLS, which the Arduino IDE never defines.
 arduino_flags=("${component_options[@]}" -DARDUINO=10812 -DARDUINO_ARCH_ESP32 -DESP32
                -DARDUINO_ESP32_DEV)
 
@@ -177,7 +182,8 @@ if [ "$half" = real ]; then
   platform_includes+=(-DMBEDTLS_CONFIG_FILE=\"mbedtls/esp_config.h\")
   system_includes=(-isystem "$build/wrap/cxx" -isystem "$libcxx" -isystem "$libcxx/arm-none-eabi"
                    -isystem "$build/wrap/newlib" -isystem /usr/include/newlib)
-  label="real ESP-IDF v$(sed -n 's/^#define ESP_IDF_VERSION_\(MAJOR\|MINOR\|PATCH\) *\([0-9]*\).*/\2/p' \
+  label="real ESP-IDF v$(sed -n \
+           's/^#define ESP_IDF_VERSION_\(MAJOR\|MINOR\|PATCH\) *\([0-9]*\).*/\2/p' \
            "$idf/components/esp_common/include/esp_idf_version.h" | paste -sd.)"
   label+=" + mbedTLS $(sed -n 's/^#define MBEDTLS_VERSION_STRING *"\(.*\)"/\1/p' \
            "$mbedtls/include/mbedtls/build_info.h")"
@@ -275,6 +281,7 @@ total=$(wc -l <"$build/files")
 compiled=$(grep -c '^ok ' "$build/results" || true)
 failed=$((total - compiled))
 echo "esp32: $compiled compiled, $failed failed against the $label" \
-     "(${#component[@]} component, ${#examples[@]} example, $((${#arduino_sources[@]} + 1)) Arduino;" \
+     "(${#component[@]} component, ${#examples[@]} example," \
+     "$((${#arduino_sources[@]} + 1)) Arduino;" \
      "$((probes - probe_failures)) of $probes probes as expected; $(($(date +%s) - start)) s)"
 [ "$failed" -eq 0 ] && [ "$probe_failures" -eq 0 ]

@@ -20,7 +20,8 @@ import sys
 try:
     import kconfiglib
 except ImportError:
-    sys.exit("esp32_sdkconfig: python3-kconfiglib is missing (scripts/install-deps.sh python3-kconfiglib)")
+    sys.exit("esp32_sdkconfig: python3-kconfiglib is missing "
+             "(scripts/install-deps.sh python3-kconfiglib)")
 
 
 # ESP-IDF's Kconfig dialect (esp-idf-kconfig) allows a help text on a menu (components/fatfs/

@@ -1,6 +1,8 @@
 // Model: esp_err_t and the codes we test. ESP-IDF v5.5, API reference > System API >
-// "Error Codes and Helper Functions" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/esp_err.html)
-// and "Error Codes Reference" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/error-codes.html).
+// "Error Codes and Helper Functions"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/esp_err.html)
+// and "Error Codes Reference"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/error-codes.html).
 #pragma once
 
 #include <stdint.h>

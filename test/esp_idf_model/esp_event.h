@@ -1,5 +1,6 @@
 // Model: the default event loop and handler instances. ESP-IDF v5.5, API reference > System
-// API > "Event Loop Library" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/esp_event.html).
+// API > "Event Loop Library"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/esp_event.html).
 #pragma once
 
 #include <stdint.h>

@@ -1,5 +1,6 @@
 // Model: tagged logging. ESP-IDF v5.5, API reference > System API > "Logging library"
-// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/log.html). The ESP_LOGx macros check their format like printf.
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/log.html). The
+// ESP_LOGx macros check their format like printf.
 #pragma once
 
 #ifdef __cplusplus

@@ -1,5 +1,6 @@
 // Model: the factory MAC addresses. ESP-IDF v5.5, API reference > System API >
-// "Miscellaneous System APIs", section MAC Address (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/misc_system_api.html).
+// "Miscellaneous System APIs", section MAC Address
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/misc_system_api.html).
 #pragma once
 
 #include <stdint.h>

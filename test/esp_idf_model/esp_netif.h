@@ -1,5 +1,6 @@
 // Model: TCP/IP stack initialisation. ESP-IDF v5.5, API reference > Networking APIs >
-// "ESP-NETIF" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/network/esp_netif.html).
+// "ESP-NETIF"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/network/esp_netif.html).
 #pragma once
 
 #include "esp_err.h"

@@ -1,5 +1,7 @@
 // Model: the IP events of a network interface. ESP-IDF v5.5, API reference > Networking APIs >
-// "ESP-NETIF" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/network/esp_netif.html), IP_EVENT and ip_event_t.
+// "ESP-NETIF"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/network/esp_netif.html),
+// IP_EVENT and ip_event_t.
 #pragma once
 
 #include "esp_event_base.h"

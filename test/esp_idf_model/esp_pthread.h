@@ -1,6 +1,7 @@
 // Model: ESP-IDF's pthread extensions (stack, priority, name, core of new threads). ESP-IDF
 // v5.5, API reference > System API > "POSIX Support (Including POSIX Threads Support)",
-// section ESP-IDF Extensions (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/pthread.html).
+// section ESP-IDF Extensions
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/pthread.html).
 #pragma once
 
 #include <stdbool.h>

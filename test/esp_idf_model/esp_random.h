@@ -1,5 +1,6 @@
 // Model: the hardware random number generator. ESP-IDF v5.5, API reference > System API >
-// "Random Number Generation" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/random.html).
+// "Random Number Generation"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/random.html).
 #pragma once
 
 #include <stddef.h>

@@ -1,5 +1,6 @@
 // Model: Wi-Fi station start-up. ESP-IDF v5.5, API reference > Networking APIs > "Wi-Fi"
-// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/network/esp_wifi.html): esp_wifi_init, WIFI_INIT_CONFIG_DEFAULT,
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/network/esp_wifi.html):
+// esp_wifi_init, WIFI_INIT_CONFIG_DEFAULT,
 // esp_wifi_set_mode/set_config/start/connect; and esp_netif_create_default_wifi_sta
 // ("ESP-NETIF", Wi-Fi default API reference, which esp_wifi.h makes available).
 #pragma once

@@ -1,5 +1,7 @@
 // Model: Wi-Fi modes, interfaces, configuration and events. ESP-IDF v5.5, API reference >
-// Networking APIs > "Wi-Fi" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/network/esp_wifi.html), wifi_config_t,
+// Networking APIs > "Wi-Fi"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/network/esp_wifi.html),
+// wifi_config_t,
 // wifi_sta_config_t, WIFI_EVENT and wifi_event_t.
 #pragma once
 

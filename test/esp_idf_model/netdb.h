@@ -1,4 +1,6 @@
-// Model: name resolution (getaddrinfo over lwIP's DNS client). ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
+// Model: name resolution (getaddrinfo over lwIP's DNS client). ESP-IDF v5.5, API guides > "lwIP",
+// section BSD Sockets API
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
 #pragma once
 
 #include "sys/socket.h"

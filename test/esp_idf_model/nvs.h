@@ -1,6 +1,9 @@
 // Model: reading and writing NVS blobs. ESP-IDF v5.5, API reference > Storage API >
-// "Non-Volatile Storage Library" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/storage/nvs_flash.html), and the
-// ESP_ERR_NVS_* values of "Error Codes Reference" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/error-codes.html).
+// "Non-Volatile Storage Library"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/storage/nvs_flash.html),
+// and the
+// ESP_ERR_NVS_* values of "Error Codes Reference"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/error-codes.html).
 #pragma once
 
 #include <stddef.h>

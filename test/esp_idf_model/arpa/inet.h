@@ -1,4 +1,5 @@
-// Model: address text conversion. ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
+// Model: address text conversion. ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
 #pragma once
 
 #include "netinet/in.h"

@@ -1,6 +1,8 @@
 // Model: FreeRTOS base types, ticks and constants as ESP-IDF v5.5 configures them for the
 // ESP32 (Xtensa). ESP-IDF v5.5, API reference > System API > "FreeRTOS (IDF)"
-// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/freertos_idf.html) and "FreeRTOS Overview" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/freertos.html).
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/freertos_idf.html)
+// and "FreeRTOS Overview"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/freertos.html).
 // Include first, before any other FreeRTOS header (as ESP-IDF requires).
 #pragma once
 

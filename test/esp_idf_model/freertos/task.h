@@ -1,6 +1,8 @@
 // Model: the task API we use: delays, the current task, task notifications used as a counting
 // semaphore, and core affinity. ESP-IDF v5.5, API reference > System API > "FreeRTOS (IDF)",
-// Task API (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/freertos_idf.html). xTaskNotifyGive and ulTaskNotifyTake are macros over the
+// Task API
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/freertos_idf.html).
+// xTaskNotifyGive and ulTaskNotifyTake are macros over the
 // indexed "generic" functions in FreeRTOS, so they cannot have their address taken here either.
 #pragma once
 

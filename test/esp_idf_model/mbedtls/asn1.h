@@ -1,4 +1,5 @@
-// Model: the ASN.1 buffers certificates are described with. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), asn1.h.
+// Model: the ASN.1 buffers certificates are described with. Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), asn1.h.
 #pragma once
 
 #include <stddef.h>

@@ -1,6 +1,9 @@
 // Model: the Mbed TLS version ESP-IDF v5.5 ships (3.6.x) and the options of ESP-IDF's default
-// configuration that our sources test. ESP-IDF v5.5, API reference > Application Protocols > "Mbed TLS" (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/protocols/mbedtls.html)
-// (its menuconfig options, components/mbedtls/Kconfig); Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/).
+// configuration that our sources test. ESP-IDF v5.5, API reference > Application Protocols > "Mbed
+// TLS"
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/protocols/mbedtls.html)
+// (its menuconfig options, components/mbedtls/Kconfig); Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/).
 #pragma once
 
 #define MBEDTLS_VERSION_MAJOR 3

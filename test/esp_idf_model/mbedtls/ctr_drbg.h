@@ -1,4 +1,5 @@
-// Model: the CTR_DRBG deterministic random bit generator. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), ctr_drbg.h.
+// Model: the CTR_DRBG deterministic random bit generator. Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), ctr_drbg.h.
 #pragma once
 
 #include <stddef.h>

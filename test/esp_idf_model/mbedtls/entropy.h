@@ -1,4 +1,5 @@
-// Model: the entropy accumulator. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), entropy.h.
+// Model: the entropy accumulator. Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), entropy.h.
 #pragma once
 
 #include <stddef.h>

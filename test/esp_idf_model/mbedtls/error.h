@@ -1,4 +1,5 @@
-// Model: error texts. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), error.h.
+// Model: error texts. Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), error.h.
 #pragma once
 
 #include <stddef.h>

@@ -1,4 +1,6 @@
-// Model: public/private keys. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), pk.h. In Mbed TLS 3 the parse and check functions take a
+// Model: public/private keys. Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), pk.h. In Mbed TLS 3 the parse and
+// check functions take a
 // random generator (the 3.0 migration guide: "Some functions gained an RNG parameter").
 #pragma once
 

@@ -1,4 +1,5 @@
-// Model: the random generator callback type of Mbed TLS 3.6. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), platform_util.h.
+// Model: the random generator callback type of Mbed TLS 3.6. Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), platform_util.h.
 #pragma once
 
 #include <stddef.h>

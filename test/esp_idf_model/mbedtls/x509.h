@@ -1,4 +1,5 @@
-// Model: X.509 common types, verification flags and errors. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), x509.h.
+// Model: X.509 common types, verification flags and errors. Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), x509.h.
 #pragma once
 
 #include <stddef.h>

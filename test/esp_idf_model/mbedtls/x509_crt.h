@@ -1,4 +1,6 @@
-// Model: certificate chains. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), x509_crt.h. The members below are public in Mbed TLS 3.6
+// Model: certificate chains. Mbed TLS 3.6 API reference
+// (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), x509_crt.h. The members below are
+// public in Mbed TLS 3.6
 // (others, not used, are left out).
 #pragma once
 

@@ -1,5 +1,6 @@
 // Model: IPv4/IPv6 addresses, socket addresses and byte order, as lwIP declares them (a length
-// byte before a one-byte family). ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
+// byte before a one-byte family). ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
 #pragma once
 
 #include <stdint.h>

@@ -1,4 +1,5 @@
-// Model: PSA Crypto initialisation, needed before TLS 1.3 in Mbed TLS 3.6. Mbed TLS 3.6 API reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), psa/crypto.h.
+// Model: PSA Crypto initialisation, needed before TLS 1.3 in Mbed TLS 3.6. Mbed TLS 3.6 API
+// reference (https://mbed-tls.readthedocs.io/projects/api/en/v3.6.x/), psa/crypto.h.
 #pragma once
 
 #include <stdint.h>

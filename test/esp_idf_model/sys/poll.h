@@ -1,4 +1,5 @@
-// Model: poll() on sockets and VFS descriptors. ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html),
+// Model: poll() on sockets and VFS descriptors. ESP-IDF v5.5, API guides > "lwIP", section BSD
+// Sockets API (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html),
 // which lists poll() among the supported calls. ESP-IDF declares it in <sys/poll.h> (its newlib
 // platform headers); there is no <poll.h>. Flag values as ESP-IDF's: one bit each.
 #pragma once

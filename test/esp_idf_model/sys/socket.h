@@ -1,4 +1,5 @@
-// Model: BSD sockets over lwIP. ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
+// Model: BSD sockets over lwIP. ESP-IDF v5.5, API guides > "lwIP", section BSD Sockets API
+// (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-guides/lwip.html).
 // Descriptors are VFS file descriptors: close(), read(), write() and fcntl(F_GETFL/F_SETFL,
 // O_NONBLOCK) come from the C library headers, as in ESP-IDF. lwIP's header also brings the
 // address types and inet_pton() (here: netinet/in.h, arpa/inet.h).
