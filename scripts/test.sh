@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # Beyond the build: TLS certificates, the Cortex-M4, RISC-V and Xtensa cross builds with
 # picolibc and QEMU (libstdc++-arm-none-eabi-dev: the C++ headers for the two compilers Debian
-# ships without a libstdc++), fuzzing and
+# ships without a libstdc++), the ESP32 (Xtensa) compile gate (Debian's lx106 GCC, newlib,
+# kconfiglib), fuzzing and
 # sanitizers (clang), valgrind, the benchmark peers, RabbitMQ as a second broker, and Node.js
 # with npm for the differential test against mqtt-packet (test/differential). Debian's nodejs
 # and npm only where node or npm is missing: a machine with another Node.js build (NodeSource's
@@ -15,7 +16,8 @@ node_packages=()
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then node_packages=(nodejs npm); fi
 scripts/install-deps.sh openssl gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
   qemu-system-arm gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-xtensa-lx106 \
-  picolibc-xtensa-lx106-elf libstdc++-arm-none-eabi-dev qemu-system-misc \
+  picolibc-xtensa-lx106-elf libstdc++-arm-none-eabi-dev qemu-system-misc libnewlib-dev \
+  python3-kconfiglib \
   clang-14 libclang-rt-14-dev valgrind strace \
   libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3 rabbitmq-server "${node_packages[@]}"
 
@@ -27,6 +29,10 @@ ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 300
 # The core on Cortex-M4, RV32IMC and Xtensa lx106: cross builds, unit tests under QEMU,
 # footprint images, size tables.
 CROSS_BUILD_PREFIX="${build}-" scripts/steps/cross.sh
+
+# The ESP32 compile gate: the ESP-IDF component, the ESP-IDF example and the Arduino sketch,
+# compiled for Xtensa against test/esp_idf_model (docs/esp32.md).
+ESP32_BUILD_DIR="${build}-esp32" scripts/steps/esp32.sh
 
 # The integration tests once more under valgrind (no errors, no leaks), reusing this build.
 BUILD_DIR="$build" scripts/steps/valgrind.sh
