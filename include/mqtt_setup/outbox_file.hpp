@@ -44,7 +44,7 @@ class OutboxFile final : public platform::DurableQueue {
 
   std::uint64_t size() const { return size_; }
   /// The last write error (errno), 0 if none: the log keeps going but is not durable then.
-  int write_error() const { return write_error_; }
+  int write_error() const override { return write_error_; }
 
  private:
   OutboxFile(std::string path, int fd, std::uint32_t sync_interval_ms);

@@ -180,8 +180,10 @@ void OutboxFile::maintain(const Session& session, Millis now, std::uint64_t thre
 }
 
 std::unique_ptr<platform::DurableQueue> platform::open_durable_queue(
-    const std::string& path, std::uint32_t sync_interval_ms, int& error_number) {
-  return OutboxFile::open(path, sync_interval_ms, error_number);
+    const std::string& path, const DurableQueueSettings& settings, int& error_number) {
+  // The file holds the whole store and is compacted from it: max_messages and max_bytes are
+  // the storage queue's (its medium is smaller than the store).
+  return OutboxFile::open(path, settings.sync_interval_ms, error_number);
 }
 
 }  // namespace mqtt_setup
