@@ -71,6 +71,9 @@ class DurableQueue : public StoreJournal {
   virtual void maintain(const Session& session, Millis now, std::uint64_t threshold) = 0;
   /// The last write error (errno), 0 if none.
   virtual int write_error() const = 0;
+  /// When maintain() next has work to do (a deferred write or sync, a retry); 0: at once;
+  /// kNever: nothing waits. A driver that sleeps until its next deadline wakes for this too.
+  virtual Millis next_maintenance() const = 0;
 };
 
 /// What Options says about the durable queue (Options::queue_file_*).

@@ -331,6 +331,21 @@ bool StorageQueue::rewrite(const Session& session, std::uint32_t last_due, bool 
   return !walk.failed;
 }
 
+Millis StorageQueue::wait() const {
+  return failed_ ? std::max<Millis>(settings_.sync_interval_ms, kRetryMs)
+                 : settings_.sync_interval_ms;
+}
+
+// Full: nothing fits until a message leaves (an erase inside a session call).
+bool StorageQueue::waits_for_room() const {
+  return no_room_ && !room_freed_ && !failed_ && !stale_;
+}
+
+Millis StorageQueue::next_maintenance() const {
+  if ((!unwritten_ && !stale_) || waits_for_room()) return kNever;
+  return waiting_ ? behind_since_ + wait() : 0;
+}
+
 void StorageQueue::maintain(const Session& session, Millis now, std::uint64_t /*threshold*/) {
   if (!unwritten_ && !stale_) {
     waiting_ = false;
@@ -342,12 +357,9 @@ void StorageQueue::maintain(const Session& session, Millis now, std::uint64_t /*
     behind_since_ = now;
     due_ticket_ = newest_ticket_;
   }
-  const Millis wait = failed_ ? std::max<Millis>(settings_.sync_interval_ms, kRetryMs)
-                              : settings_.sync_interval_ms;
-  if (now - behind_since_ < wait) return;
-  // Full: nothing fits until a message leaves.
-  if (no_room_ && !room_freed_ && !failed_ && !stale_) return;
+  if (now - behind_since_ < wait() || waits_for_room()) return;
   rewrite(session, due_ticket_, settings_.sync_interval_ms == 0);
+  waiting_ = unwritten_ || stale_;  // what is still behind waits one more interval
   behind_since_ = now;
   due_ticket_ = newest_ticket_;
 }

@@ -69,6 +69,7 @@ class StorageQueue final : public platform::DurableQueue {
   /// fills room that freed up. `threshold` is the file's; there is no log to compact here.
   void maintain(const Session& session, Millis now, std::uint64_t threshold) override;
   int write_error() const override { return write_error_; }
+  Millis next_maintenance() const override;
 
   const Stats& stats() const { return stats_; }
   /// Messages and bytes of records in the storage now.
@@ -106,6 +107,8 @@ class StorageQueue final : public platform::DurableQueue {
   bool rewrite(const Session& session, std::uint32_t last_due, bool all_due);
   bool write_slot_count(std::uint32_t count);
   void fail(std::uint64_t& counter);
+  Millis wait() const;       // before maintain() writes what is behind
+  bool waits_for_room() const;
 
   Storage& storage_;
   std::unique_ptr<Storage> owned_;

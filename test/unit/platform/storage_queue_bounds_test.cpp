@@ -24,10 +24,12 @@ TEST(StorageQueueBounds, MessageCountQuotaKeepsTheOldestAndCatchesUpInOrder) {
   EXPECT_TRUE(queue->behind());
   EXPECT_EQ(payloads(*open_queue(storage, {0, 2, 4096})), (Strings{"m1", "m2"}));
 
-  queue->maintain(*session, 10, 0);  // still full: nothing is tried
+  queue->maintain(*session, 10, 0);  // still full: nothing is tried, no wake-up asked for
   EXPECT_EQ(queue->stats().over_quota, 1u);
+  EXPECT_EQ(queue->next_maintenance(), kNever);
   session.publish("m4");  // the store drops m1, which frees a slot
   EXPECT_EQ(queue->durable_messages(), 1u);
+  EXPECT_LE(queue->next_maintenance(), 20u);  // room freed: due
   queue->maintain(*session, 20, 0);  // m3 before m4: the order holds
   EXPECT_EQ(queue->durable_messages(), 2u);
   EXPECT_EQ(payloads(*open_queue(storage, {0, 2, 4096})), (Strings{"m2", "m3"}));
@@ -65,6 +67,7 @@ TEST(StorageQueueBounds, WriteErrorReachesTheCallerAndIsRetried) {
   EXPECT_EQ(queue->stats().write_failures, 2u);
   storage.fail_writes = 0;
   queue->maintain(*session, 0, 0);  // the retry waits a second
+  EXPECT_EQ(queue->next_maintenance(), 1000u);
   queue->maintain(*session, 999, 0);
   EXPECT_EQ(queue->durable_messages(), 0u);
   queue->maintain(*session, 1000, 0);

@@ -140,17 +140,22 @@ TEST(StorageQueue, DeferredWritesSkipMessagesAcknowledgedInTime) {
   session->set_journal(queue.get());
   const std::size_t writes = storage.writes;
 
+  EXPECT_EQ(queue->next_maintenance(), kNever);
   session.publish("acknowledged in time");
+  EXPECT_EQ(queue->next_maintenance(), 0u);  // a driver runs maintain() at once
   queue->maintain(*session, 0, 0);
+  EXPECT_EQ(queue->next_maintenance(), 1000u);
   queue->maintain(*session, 999, 0);
   EXPECT_EQ(storage.writes, writes);
   session.publish("still waiting");  // removes the first from the store
   queue->maintain(*session, 1000, 0);
   EXPECT_EQ(storage.writes, writes) << "written before it waited an interval";
   EXPECT_TRUE(queue->behind());
+  EXPECT_EQ(queue->next_maintenance(), 2000u);
   queue->maintain(*session, 2000, 0);
   EXPECT_EQ(storage.writes, writes + 1);
   EXPECT_FALSE(queue->behind());
+  EXPECT_EQ(queue->next_maintenance(), kNever);
   queue->maintain(*session, 3000, 0);
   EXPECT_EQ(storage.writes, writes + 1);
   EXPECT_EQ(payloads(*open_queue(storage, immediate())), (Strings{"still waiting"}));
