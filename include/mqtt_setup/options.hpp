@@ -100,10 +100,19 @@ struct Options {
   Millis message_ttl_ms = 0;
   /// Keep only the newest unsent message per topic (a sensor's old values are worthless).
   bool latest_per_topic = false;
-  /// Keep unsent and unacknowledged messages in this file so they survive a crash or restart
-  /// (Linux; see OutboxFile). Empty: memory only.
+  /// Keep unsent and unacknowledged messages so they survive a crash, reset or brown-out.
+  /// Empty: memory only. Linux: a file at this path (OutboxFile). ESP32: NVS, this string
+  /// names the queue (its keys are derived from it; docs/durable_outbox.md).
   std::string queue_file;
-  std::uint32_t queue_file_sync_ms = 1000;  // fdatasync at most this often (0: every message)
+  /// Linux: fdatasync at most this often. ESP32: a QoS 1/2 message is written to NVS once it
+  /// has waited this long unacknowledged (within two intervals); one acknowledged sooner is
+  /// never written. 0: every message at once.
+  std::uint32_t queue_file_sync_ms = 1000;
+  /// ESP32 (NVS): the most messages, and bytes (13 + PUBLISH each), kept in flash. Beyond them
+  /// messages still wait in RAM but are not durable until room frees up. Linux: unused (the
+  /// file holds the whole store).
+  std::uint32_t queue_file_messages = 32;
+  std::size_t queue_file_bytes = 4096;
   /// Deep sleep (MQTTSetup::prepare_for_sleep(), needs clean_session = false): where the
   /// session waits for the wake. nullptr: the platform's (platform::default_storage()): NVS on
   /// ESP32; on Linux one file per key in `state_dir`, and none when that is empty. Not owned:

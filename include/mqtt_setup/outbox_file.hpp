@@ -44,7 +44,11 @@ class OutboxFile final : public platform::DurableQueue {
 
   std::uint64_t size() const { return size_; }
   /// The last write error (errno), 0 if none: the log keeps going but is not durable then.
-  int write_error() const { return write_error_; }
+  int write_error() const override { return write_error_; }
+  /// The next fdatasync, when records wait for one.
+  Millis next_maintenance() const override {
+    return dirty_ ? last_sync_ + sync_interval_ms_ : kNever;
+  }
 
  private:
   OutboxFile(std::string path, int fd, std::uint32_t sync_interval_ms);

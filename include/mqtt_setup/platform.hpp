@@ -64,16 +64,33 @@ class DurableQueue : public StoreJournal {
   virtual ~DurableQueue() = default;
   /// Encoded PUBLISH packets a previous run left undelivered, oldest first.
   virtual const std::vector<std::vector<std::uint8_t>>& recovered() const = 0;
-  /// Starts afresh with what the session holds now.
+  /// Starts afresh with what the session holds now. false when something could not be written
+  /// (write_error() says why); the queue keeps working, but not all of it is durable then.
   virtual bool rewrite(const Session& session) = 0;
-  /// Periodic upkeep: compaction past `threshold` bytes, syncing.
+  /// Periodic upkeep: compaction past `threshold` bytes, syncing, deferred writes.
   virtual void maintain(const Session& session, Millis now, std::uint64_t threshold) = 0;
+  /// The last write error (errno), 0 if none.
+  virtual int write_error() const = 0;
+  /// When maintain() next has work to do (a deferred write or sync, a retry); 0: at once;
+  /// kNever: nothing waits. A driver that sleeps until its next deadline wakes for this too.
+  virtual Millis next_maintenance() const = 0;
 };
 
-/// Opens the platform's durable queue at `path` (Linux: an OutboxFile). nullptr with
-/// `error_number` (errno) set when it cannot, ENOTSUP where the platform has none yet.
+/// What Options says about the durable queue (Options::queue_file_*).
+struct DurableQueueSettings {
+  /// Linux: fdatasync at most this often. Storage queue (ESP32): a message is written once it
+  /// has waited this long unacknowledged (0: at once, inside publish()).
+  std::uint32_t sync_interval_ms = 1000;
+  /// Storage queue (ESP32) only: the most messages, and bytes of records, kept in the storage.
+  std::uint32_t max_messages = 32;
+  std::size_t max_bytes = 4096;
+};
+
+/// Opens the platform's durable queue named `path`: on Linux an OutboxFile at that path; on
+/// ESP32 a StorageQueue in NVS (src/platform/storage_queue.hpp, keys derived from `path`).
+/// nullptr with `error_number` (errno) set when it cannot.
 std::unique_ptr<DurableQueue> open_durable_queue(const std::string& path,
-                                                 std::uint32_t sync_interval_ms,
+                                                 const DurableQueueSettings& settings,
                                                  int& error_number);
 
 /// What Options::storage = nullptr stands for: NVS (namespace "mqtt_setup", default partition;

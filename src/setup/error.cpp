@@ -48,7 +48,8 @@ void write_storage_failure(const Error& e, TextBuffer& text) {
   switch (e.storage) {
     case Error::StorageFailure::QueueFile:
       text << "cannot use the queue file: " << std::strerror(e.system_error)
-           << " — check the path and its permissions";
+           << " — check the path and its permissions (ESP32: that nvs_flash_init() has run "
+              "and NVS has room)";
       break;
     case Error::StorageFailure::NoStorage:
       text << "prepare_for_sleep() has nowhere to keep the session — set Options::state_dir "

@@ -85,15 +85,20 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
 }
 
 void MQTTSetup::Impl::open_outbox_file() {
-  int error_number = 0;
-  outbox_file =
-      platform::open_durable_queue(options.queue_file, options.queue_file_sync_ms, error_number);
-  if (!outbox_file) {
+  const auto report = [this](int error_number) {
     Error e;
     e.kind = Error::Kind::Storage;
     e.system_error = error_number;
     counters.last_error = e;
     log(LogLevel::Error, e.message());
+  };
+  int error_number = 0;
+  outbox_file = platform::open_durable_queue(
+      options.queue_file,
+      {options.queue_file_sync_ms, options.queue_file_messages, options.queue_file_bytes},
+      error_number);
+  if (!outbox_file) {
+    report(error_number);
     return;
   }
   // What a previous run left undelivered goes first, then the log restarts from the store.
@@ -104,7 +109,7 @@ void MQTTSetup::Impl::open_outbox_file() {
     if (sleep_state_loaded) break;
     if (session->restore(packet, now).ok()) ++restored;
   }
-  outbox_file->rewrite(*session);
+  if (!outbox_file->rewrite(*session)) report(outbox_file->write_error());
   session->set_journal(outbox_file.get());
   if (restored > 0 && logs(LogLevel::Info)) {
     log(LogLevel::Info, std::to_string(restored) + " queued message(s) recovered from " +

@@ -8,7 +8,6 @@
 #if defined(ESP_PLATFORM)
 
 #include <array>
-#include <cerrno>
 
 #include "background_task.hpp"
 #include "esp_mac.h"          // esp_read_mac, ESP_MAC_WIFI_STA: components/esp_hw_support/include/esp_mac.h
@@ -19,6 +18,7 @@
 #include "freertos/task.h"    // vTaskDelay, pdMS_TO_TICKS: components/freertos/FreeRTOS-Kernel/include/freertos/{task,projdefs}.h
 #include "mqtt_setup/platform.hpp"
 #include "network_watch.hpp"
+#include "platform/storage_queue.hpp"
 
 namespace mqtt_setup::platform {
 
@@ -80,10 +80,14 @@ std::unique_ptr<NetworkEvents> watch_network(void (*on_change)(void* context, bo
   return events;
 }
 
-std::unique_ptr<DurableQueue> open_durable_queue(const std::string&, std::uint32_t, int& error_number) {
-  // Not yet on ESP32: a durable queue there belongs in NVS or a flash partition.
-  error_number = ENOTSUP;
-  return nullptr;
+std::unique_ptr<DurableQueue> open_durable_queue(const std::string& path,
+                                                 const DurableQueueSettings& settings,
+                                                 int& error_number) {
+  // NVS through the Storage the deep-sleep state uses (docs/durable_outbox.md says why not a
+  // file): `path` only names the queue, its keys are derived from it.
+  auto nvs = default_storage({}, error_number);
+  if (!nvs) return nullptr;
+  return StorageQueue::open(std::move(nvs), path, settings, error_number);
 }
 
 }  // namespace mqtt_setup::platform

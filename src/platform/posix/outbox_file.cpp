@@ -13,18 +13,11 @@
 #include <cstring>
 #include <map>
 
-#include "session/crc32.hpp"
-#include "session/little_endian.hpp"
+#include "platform/journal_record.hpp"
 
 namespace mqtt_setup {
 
 namespace {
-
-// Record: kind (1) | ticket (4, LE) | length (4, LE) | packet | CRC-32 of all before (4, LE).
-constexpr std::uint8_t kStored = 'S';
-constexpr std::uint8_t kRemoved = 'R';
-constexpr std::size_t kHeaderSize = 9;
-constexpr std::size_t kMaxPacket = 16 * 1024 * 1024;
 
 bool write_all(int fd, const iovec* parts, int count) {
   std::array<iovec, 3> v{};
@@ -92,22 +85,16 @@ bool OutboxFile::read_existing() {
   std::map<std::uint32_t, std::vector<std::uint8_t>> live;
   std::vector<std::uint32_t> order;
   std::size_t pos = 0;
-  while (data.size() - pos >= kHeaderSize + 4) {
-    const std::uint8_t* p = data.data() + pos;
-    const std::uint32_t length = le::get32(p + 5);
-    if ((p[0] != kStored && p[0] != kRemoved) || length > kMaxPacket ||
-        data.size() - pos < kHeaderSize + length + 4) {
-      break;
-    }
-    if (crc32(0, p, kHeaderSize + length) != le::get32(p + kHeaderSize + length)) break;
-    const std::uint32_t ticket = le::get32(p + 1);
-    if (p[0] == kStored) {
-      live[ticket].assign(p + kHeaderSize, p + kHeaderSize + length);
-      order.push_back(ticket);
+  while (auto record = journal_record::decode({data.data() + pos, data.size() - pos})) {
+    if (record->kind == journal_record::kStored) {
+      live[record->number].assign(record->packet.begin(), record->packet.end());
+      order.push_back(record->number);
+    } else if (record->kind == journal_record::kRemoved) {
+      live.erase(record->number);
     } else {
-      live.erase(ticket);
+      break;  // a kind the file never holds
     }
-    pos += kHeaderSize + length + 4;
+    pos += record->size;
   }
   discarded_ = data.size() - pos;
   for (auto ticket : order) {
@@ -123,20 +110,18 @@ bool OutboxFile::read_existing() {
 }
 
 void OutboxFile::append(std::uint8_t kind, std::uint32_t ticket, codec::Bytes packet) {
-  std::uint8_t header[kHeaderSize];
-  header[0] = kind;
-  le::put32(header + 1, ticket);
-  le::put32(header + 5, static_cast<std::uint32_t>(packet.size()));
-  std::uint8_t trailer[4];
-  le::put32(trailer, crc32(crc32(0, header, kHeaderSize) , packet.data(), packet.size()));
-  const iovec parts[3] = {{header, kHeaderSize},
+  std::uint8_t header[journal_record::kHeaderSize];
+  journal_record::write_header(header, kind, ticket, packet.size());
+  std::uint8_t trailer[journal_record::kTrailerSize];
+  le::put32(trailer, journal_record::checksum(header, packet));
+  const iovec parts[3] = {{header, sizeof header},
                           {const_cast<std::uint8_t*>(packet.data()), packet.size()},
                           {trailer, sizeof trailer}};
   if (!write_all(fd_, parts, 3)) {
     write_error_ = errno;
     return;
   }
-  size_ += kHeaderSize + packet.size() + 4;
+  size_ += journal_record::size(packet.size());
   dirty_ = true;
   if (sync_interval_ms_ == 0) {
     ::fdatasync(fd_);
@@ -145,10 +130,10 @@ void OutboxFile::append(std::uint8_t kind, std::uint32_t ticket, codec::Bytes pa
 }
 
 void OutboxFile::stored(std::uint32_t ticket, codec::Bytes packet) {
-  append(kStored, ticket, packet);
+  append(journal_record::kStored, ticket, packet);
 }
 
-void OutboxFile::removed(std::uint32_t ticket) { append(kRemoved, ticket, {}); }
+void OutboxFile::removed(std::uint32_t ticket) { append(journal_record::kRemoved, ticket, {}); }
 
 bool OutboxFile::rewrite(const Session& session) {
   // Write the live messages to a new file, make it durable, then atomically replace the log.
@@ -195,8 +180,10 @@ void OutboxFile::maintain(const Session& session, Millis now, std::uint64_t thre
 }
 
 std::unique_ptr<platform::DurableQueue> platform::open_durable_queue(
-    const std::string& path, std::uint32_t sync_interval_ms, int& error_number) {
-  return OutboxFile::open(path, sync_interval_ms, error_number);
+    const std::string& path, const DurableQueueSettings& settings, int& error_number) {
+  // The file holds the whole store and is compacted from it: max_messages and max_bytes are
+  // the storage queue's (its medium is smaller than the store).
+  return OutboxFile::open(path, settings.sync_interval_ms, error_number);
 }
 
 }  // namespace mqtt_setup

@@ -123,6 +123,23 @@ TEST_F(OutboxFileTest, RewriteKeepsOnlyWhatTheSessionHolds) {
   EXPECT_EQ(payload_of(again->recovered()[0]), "49");
 }
 
+TEST_F(OutboxFileTest, NextMaintenanceIsTheDueSync) {
+  std::vector<std::uint8_t> rx(1024), store(8192);
+  SessionConfig config;
+  config.client_id = "x";
+  Session session(config, {rx, store});
+  int error = 0;
+  auto f = OutboxFile::open(path_, 1000, error);
+  ASSERT_TRUE(f) << std::strerror(error);
+  EXPECT_EQ(f->next_maintenance(), kNever);
+  f->stored(1, packet("one"));
+  EXPECT_EQ(f->next_maintenance(), 1000u);  // first sync: an interval after the start
+  f->maintain(session, 1000, 1 << 20);
+  EXPECT_EQ(f->next_maintenance(), kNever);
+  f->stored(2, packet("two"));
+  EXPECT_EQ(f->next_maintenance(), 2000u);
+}
+
 TEST_F(OutboxFileTest, UnopenableFileReportsErrno) {
   int error = 0;
   auto f = OutboxFile::open("/nonexistent-dir/queue", 0, error);
