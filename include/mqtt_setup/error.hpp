@@ -33,6 +33,7 @@ struct Error {
     CleanSession,   // prepare_for_sleep() with Options::clean_session = true
     Save,           // the session could not be saved (system_error, or `session`)
     Load,           // a saved session could not be read (system_error) or was rejected (`session`)
+    ForeignQueueFile,  // Options::queue_file names a file that is not one of ours: left alone
   };
   Kind kind = Kind::None;
   TransportError transport = TransportError::Io;

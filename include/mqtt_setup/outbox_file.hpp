@@ -21,8 +21,9 @@ namespace mqtt_setup {
 
 class OutboxFile final : public platform::DurableQueue {
  public:
-  /// Opens (or creates) the log and reads what a previous run left undelivered.
-  /// On failure returns nullptr and sets `error_number` (errno).
+  /// Opens (or creates) the log and reads what a previous run left undelivered. The log starts
+  /// with a magic and a format version; a non-empty file without them is refused untouched.
+  /// On failure returns nullptr and sets `error_number` (errno, or platform::kForeignQueueFile).
   static std::unique_ptr<OutboxFile> open(const std::string& path, std::uint32_t sync_interval_ms,
                                           int& error_number);
   ~OutboxFile() override;
@@ -63,6 +64,7 @@ class OutboxFile final : public platform::DurableQueue {
   std::uint64_t size_ = 0;
   std::uint64_t discarded_ = 0;
   int write_error_ = 0;
+  bool foreign_ = false;  // open() found a file without our header: refused, left untouched
   std::vector<std::vector<std::uint8_t>> recovered_;
 };
 

@@ -86,9 +86,13 @@ struct DurableQueueSettings {
   std::size_t max_bytes = 4096;
 };
 
+/// open_durable_queue()'s error_number for an existing file that is not one of our queue files
+/// (no magic and version): it is refused, never overwritten.
+inline constexpr int kForeignQueueFile = -1;
+
 /// Opens the platform's durable queue named `path`: on Linux an OutboxFile at that path; on
 /// ESP32 a StorageQueue in NVS (src/platform/storage_queue.hpp, keys derived from `path`).
-/// nullptr with `error_number` (errno) set when it cannot.
+/// nullptr with `error_number` (errno, or kForeignQueueFile) set when it cannot.
 std::unique_ptr<DurableQueue> open_durable_queue(const std::string& path,
                                                  const DurableQueueSettings& settings,
                                                  int& error_number);

@@ -51,6 +51,10 @@ void write_storage_failure(const Error& e, TextBuffer& text) {
            << " — check the path and its permissions (ESP32: that nvs_flash_init() has run "
               "and NVS has room)";
       break;
+    case Error::StorageFailure::ForeignQueueFile:
+      text << "it is not a queue file of ours (no mqtt_setup magic and version), so it is left "
+              "untouched — give a path of its own, or remove the file if it is an old queue";
+      break;
     case Error::StorageFailure::NoStorage:
       text << "prepare_for_sleep() has nowhere to keep the session — set Options::state_dir "
               "(a directory) or Options::storage";

@@ -88,7 +88,10 @@ void MQTTSetup::Impl::open_outbox_file() {
   const auto report = [this](int error_number) {
     Error e;
     e.kind = Error::Kind::Storage;
-    e.system_error = error_number;
+    if (error_number == platform::kForeignQueueFile)
+      e.storage = Error::StorageFailure::ForeignQueueFile;
+    else
+      e.system_error = error_number;
     counters.last_error = e;
     log(LogLevel::Error, e.message());
   };

@@ -45,6 +45,19 @@ bool write_all(int fd, const iovec* parts, int count) {
 
 }  // namespace
 
+namespace {
+
+// The file starts with this: "mqttsq", the format version (1), a newline. A file that is not
+// empty and does not start with it was not written by us, and is refused rather than replaced.
+constexpr std::array<std::uint8_t, 8> kFileHeader = {'m', 'q', 't', 't', 's', 'q', 1, '\n'};
+
+bool write_header(int fd) {
+  const iovec part{const_cast<std::uint8_t*>(kFileHeader.data()), kFileHeader.size()};
+  return write_all(fd, &part, 1);
+}
+
+}  // namespace
+
 std::unique_ptr<OutboxFile> OutboxFile::open(const std::string& path,
                                              std::uint32_t sync_interval_ms, int& error_number) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -53,8 +66,9 @@ std::unique_ptr<OutboxFile> OutboxFile::open(const std::string& path,
     return nullptr;
   }
   std::unique_ptr<OutboxFile> file(new OutboxFile(path, fd, sync_interval_ms));
+  errno = 0;
   if (!file->read_existing()) {
-    error_number = errno != 0 ? errno : EIO;
+    error_number = file->foreign_ ? platform::kForeignQueueFile : (errno != 0 ? errno : EIO);
     return nullptr;
   }
   error_number = 0;
@@ -81,10 +95,20 @@ bool OutboxFile::read_existing() {
     if (n == 0) break;
     data.insert(data.end(), chunk.begin(), chunk.begin() + n);
   }
+  if (data.empty()) {  // a new file: ours from now on
+    if (!write_header(fd_)) return false;
+    size_ = kFileHeader.size();
+    return true;
+  }
+  if (data.size() < kFileHeader.size() ||
+      !std::equal(kFileHeader.begin(), kFileHeader.end(), data.begin())) {
+    foreign_ = true;
+    return false;
+  }
   // Replay in order; the first record that is short or fails its CRC ends the valid log.
   std::map<std::uint32_t, std::vector<std::uint8_t>> live;
   std::vector<std::uint32_t> order;
-  std::size_t pos = 0;
+  std::size_t pos = kFileHeader.size();
   while (auto record = journal_record::decode({data.data() + pos, data.size() - pos})) {
     if (record->kind == journal_record::kStored) {
       live[record->number].assign(record->packet.begin(), record->packet.end());
@@ -146,10 +170,10 @@ bool OutboxFile::rewrite(const Session& session) {
   const int old_fd = fd_;
   const std::uint64_t old_size = size_;
   fd_ = fd;
-  size_ = 0;
+  size_ = kFileHeader.size();
+  write_error_ = write_header(fd) ? 0 : errno;
   const auto sync_interval = sync_interval_ms_;
   sync_interval_ms_ = 1;  // one fdatasync at the end, not per record
-  write_error_ = 0;
   session.for_each_pending(
       [](void* self, std::uint32_t ticket, codec::Bytes packet) {
         static_cast<OutboxFile*>(self)->stored(ticket, packet);

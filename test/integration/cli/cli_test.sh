@@ -689,6 +689,21 @@ case_send_message_sources() {
   expect_usage_error "-f of a directory" send -s "127.0.0.1:$port" -f "$work" a
 }
 
+# --queue-file never overwrites a file it did not write (spec: input rules).
+case_queue_file_foreign_is_refused() {
+  cp /etc/hostname "$work/f.txt" 2>/dev/null || echo "my-host" >"$work/f.txt"
+  chmod 644 "$work/f.txt"
+  local before
+  before=$(md5sum <"$work/f.txt")
+  echo hi >"$work/in"
+  run_cli_input "$work/in" pipe -s "127.0.0.1:$(closed_port)" --queue-file "$work/f.txt" x
+  expect_code 2 "pipe --queue-file on a foreign file"
+  expect_one_error_line
+  grep -q "f.txt.*not a queue file of ours" "$work/err" || fail "the error does not say why"
+  [ "$(md5sum <"$work/f.txt")" = "$before" ] || fail "the foreign file was changed"
+  [ "$(stat -c %a "$work/f.txt")" = 644 ] || fail "the foreign file's mode was changed"
+}
+
 case=${1:-}
 declare -F "case_$case" >/dev/null || { echo "usage: cli_test.sh CASE (unknown case '$case')" >&2; exit 2; }
 "case_$case"

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,30 @@ TEST_F(OutboxFileTest, UnopenableFileReportsErrno) {
   auto f = OutboxFile::open("/nonexistent-dir/queue", 0, error);
   EXPECT_FALSE(f);
   EXPECT_EQ(error, ENOENT);
+}
+
+// --queue-file on an existing file that is not ours (cp /etc/hostname f.txt): refused with
+// kForeignQueueFile, and the file keeps its bytes and its mode.
+TEST_F(OutboxFileTest, AFileWithoutOurHeaderIsRefusedAndLeftAlone) {
+  const std::string content = "my-laptop\n";
+  std::ofstream(path_, std::ios::binary) << content;
+  std::filesystem::permissions(path_, std::filesystem::perms(0644));
+  int error = 0;
+  EXPECT_FALSE(OutboxFile::open(path_, 0, error));
+  EXPECT_EQ(error, platform::kForeignQueueFile);
+  std::ifstream in(path_, std::ios::binary);
+  const std::string after{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  EXPECT_EQ(after, content);
+  EXPECT_EQ(std::filesystem::status(path_).permissions(), std::filesystem::perms(0644));
+}
+
+TEST_F(OutboxFileTest, ANewFileStartsWithMagicAndVersion) {
+  open()->stored(1, packet("x"));
+  std::ifstream in(path_, std::ios::binary);
+  std::string head(8, '\0');
+  in.read(head.data(), 8);
+  EXPECT_EQ(head, std::string("mqttsq\x01\n", 8));
+  EXPECT_EQ(open()->recovered().size(), 1u);  // and reads back as ours
 }
 
 }  // namespace
