@@ -8,6 +8,8 @@
 #include <netdb.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -73,6 +75,13 @@ int run_fleet(CLI::App& command, FleetArguments& args) {
                      std::to_string(plan.devices + kSpareDescriptors) +
                      " open files, but the limit here is " + std::to_string(open_files) +
                      " (hard limit: raise it with LimitNOFILE= or /etc/security/limits.conf)");
+  if (!plan.stats_file.empty()) {  // checked before connecting (spec/cli.md: exit 2)
+    std::FILE* file = std::fopen(plan.stats_file.c_str(), "w");
+    if (file == nullptr)
+      throw UsageError("cannot write --stats-file " + plan.stats_file + ": " +
+                       std::strerror(errno));
+    std::fclose(file);
+  }
   try {
     plan.servers = resolve_endpoints(setup.servers, setup.default_port);
   } catch (const std::runtime_error& e) {
@@ -95,6 +104,14 @@ int run_fleet(CLI::App& command, FleetArguments& args) {
 
   StdoutLines out;
   out.write(setup.json ? to_json_line(summary_json(summary)) : summary_text(summary));
+  if (summary.refused > 0 && summary.connected < summary.devices) {
+    Error refusal;
+    refusal.kind = Error::Kind::Refused;
+    refusal.refused = summary.last_refusal;
+    return fail(ExitCode::Refused, std::to_string(summary.devices - summary.connected) + " of " +
+                                       std::to_string(summary.devices) +
+                                       " devices never connected: " + refusal.message());
+  }
   if (summary.connected < summary.devices)
     return fail(ExitCode::Unreachable, std::to_string(summary.devices - summary.connected) +
                                            " of " + std::to_string(summary.devices) +

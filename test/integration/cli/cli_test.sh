@@ -704,6 +704,30 @@ case_queue_file_foreign_is_refused() {
   [ "$(stat -c %a "$work/f.txt")" = 644 ] || fail "the foreign file's mode was changed"
 }
 
+# fleet's exit codes: 3 with the reason when the broker refuses the devices' credentials; 2
+# for an unwritable --stats-file, before connecting.
+case_fleet_exit_codes() {
+  local port start elapsed
+  port=$(broker_port auth) || exit $?  # 77: skipped
+  run_cli fleet -s "127.0.0.1:$port" -u device --password-file <(echo wrong) --devices 3 \
+    --duration 1 --drain 0 --retry-delay 0.2
+  expect_code 2 "fleet with a password file that is not a regular file"
+  echo wrong >"$work/password"
+  run_cli fleet -s "127.0.0.1:$port" -u device --password-file "$work/password" --devices 3 \
+    --duration 1 --drain 0 --retry-delay 0.2
+  expect_code 3 "fleet refused by the broker"
+  [ "$(grep -c '^mqtt-setup: error: ' "$work/err")" -eq 1 ] || fail "not one error line"  # + progress
+  grep -Eq 'error: 3 of 3 devices never connected: .*(bad user name or password|not authorized)' \
+    "$work/err" || fail "the error line does not give the refusal's reason"
+  start=$(date +%s%N)
+  run_cli fleet -s "127.0.0.1:$port" --devices 3 --duration 5 --stats-file /nonexistent-dir/stats.csv
+  elapsed=$((($(date +%s%N) - start) / 1000000))
+  expect_code 2 "fleet with an unwritable --stats-file"
+  expect_one_error_line
+  grep -q 'cannot write --stats-file /nonexistent-dir/stats.csv' "$work/err" || fail "no reason given"
+  [ "$elapsed" -lt 4000 ] || fail "--stats-file was checked only after the run (${elapsed} ms)"
+}
+
 case=${1:-}
 declare -F "case_$case" >/dev/null || { echo "usage: cli_test.sh CASE (unknown case '$case')" >&2; exit 2; }
 "case_$case"

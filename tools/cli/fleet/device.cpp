@@ -273,6 +273,10 @@ bool Device::process_events(FleetContext& context) {
         on_connected(context);
         break;
       case Event::Kind::Disconnected:
+        if (event->reason == DisconnectReason::Refused) {
+          ++context.counters.refused;
+          context.counters.last_refusal = event->refused;
+        }
         ended(context);
         return true;
       case Event::Kind::Message: {

@@ -30,6 +30,8 @@ struct FleetCounters {
   std::uint64_t reconnects = 0;    // established sessions lost (and retried)
   std::uint64_t connect_failures = 0;  // attempts that never got a CONNACK
   std::uint64_t commands = 0;
+  std::uint64_t refused = 0;  // CONNACKs that refused a device (credentials, id, version)
+  codec::ConnectReturnCode last_refusal = codec::ConnectReturnCode::Accepted;
 };
 
 struct ServerEndpoint {

@@ -235,6 +235,8 @@ FleetSummary Fleet::summarise(std::uint64_t start_us) const {
   s.lost = s.published - std::min(s.published, s.acknowledged);
   s.reconnects = context_.counters.reconnects;
   s.connect_failures = context_.counters.connect_failures;
+  s.refused = context_.counters.refused;
+  s.last_refusal = context_.counters.last_refusal;
   s.latency_p50_ms = static_cast<double>(context_.latency.quantile_us(0.50)) / 1000.0;
   s.latency_p99_ms = static_cast<double>(context_.latency.quantile_us(0.99)) / 1000.0;
   s.latency_max_ms = static_cast<double>(context_.latency.max_us()) / 1000.0;

@@ -31,6 +31,8 @@ struct FleetSummary {
   std::uint64_t dropped = 0;            // of which replaced or dropped while offline
   std::uint64_t reconnects = 0;
   std::uint64_t connect_failures = 0;
+  std::uint64_t refused = 0;            // CONNACKs that refused a device
+  codec::ConnectReturnCode last_refusal = codec::ConnectReturnCode::Accepted;
   double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0;
   std::uint64_t baseline_rss_kib = 0;   // before the devices existed
   std::uint64_t connected_rss_kib = 0;  // when all were connected (or at the end)

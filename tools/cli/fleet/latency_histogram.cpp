@@ -23,7 +23,8 @@ std::uint64_t LatencyHistogram::quantile_us(double q) const {
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < kBuckets; ++i) {
     seen += buckets_[i];
-    if (seen >= std::max<std::uint64_t>(rank, 1)) return (i + 1) * kBucketUs;
+    // The bucket's upper edge, but never above the largest value seen: p99 <= max.
+    if (seen >= std::max<std::uint64_t>(rank, 1)) return std::min((i + 1) * kBucketUs, max_us_);
   }
   return max_us_;  // in the overflow
 }
