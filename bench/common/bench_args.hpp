@@ -1,4 +1,4 @@
-// The publish benchmark interface every client program shares (shared/spec/bench-interface.md):
+// The publish benchmark interface every client program shares (docs/bench_method.md):
 //   PROG HOST PORT QOS N PAYLOAD_BYTES      env BENCH_INFLIGHT (20), BENCH_TOPIC
 // and its one-line result. Each client program only connects, publishes and waits; parsing,
 // timing and the result line live here so that every client is measured the same way.

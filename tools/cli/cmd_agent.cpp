@@ -1,4 +1,4 @@
-// mqtt-setup agent: a device agent for the machine it runs on (spec/cli.md). Availability through
+// mqtt-setup agent: a device agent for the machine it runs on (docs/cli.md). Availability through
 // the last will, host readings every --interval, commands (configuration, restart, and programs
 // in --exec-dir), Home Assistant discovery. Reconnects indefinitely; readings taken while offline
 // wait in the queue, only the newest per topic (Options::latest_per_topic).

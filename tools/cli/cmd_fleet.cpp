@@ -1,5 +1,5 @@
 // mqtt-setup fleet: N simulated devices against a broker, as a load generator and as the proof
-// that the sans-IO core scales (spec/cli.md). The connection options are the same as for every
+// that the sans-IO core scales (docs/cli.md). The connection options are the same as for every
 // other command; the fleet reads the server list, credentials, keep-alive, QoS, backoff and last
 // will from them, and names its devices {--prefix}{1..N}.
 //
@@ -75,7 +75,7 @@ int run_fleet(CLI::App& command, FleetArguments& args) {
                      std::to_string(plan.devices + kSpareDescriptors) +
                      " open files, but the limit here is " + std::to_string(open_files) +
                      " (hard limit: raise it with LimitNOFILE= or /etc/security/limits.conf)");
-  if (!plan.stats_file.empty()) {  // checked before connecting (spec/cli.md: exit 2)
+  if (!plan.stats_file.empty()) {  // checked before connecting (docs/cli.md: exit 2)
     std::FILE* file = std::fopen(plan.stats_file.c_str(), "w");
     if (file == nullptr)
       throw UsageError("cannot write --stats-file " + plan.stats_file + ": " +

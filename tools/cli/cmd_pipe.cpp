@@ -228,7 +228,7 @@ class Pipe {
     return finish(ExitCode::NotDelivered, message);
   }
 
-  // Exit 0 means every line read was delivered (spec/cli.md): any drop makes it 5, with each
+  // Exit 0 means every line read was delivered (docs/cli.md): any drop makes it 5, with each
   // cause counted in the one error line.
   int finish(ExitCode code, std::string error) {
     const DropCounts dropped = drops();

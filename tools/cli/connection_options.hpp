@@ -1,4 +1,4 @@
-// The options every connecting command shares (spec/cli.md, "Connection options"): their names,
+// The options every connecting command shares (docs/cli.md, "Connection options"): their names,
 // help texts and checks. client_setup.hpp turns the parsed values into MQTTSetup's arguments.
 #pragma once
 

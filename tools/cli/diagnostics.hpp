@@ -1,5 +1,5 @@
 // Everything the command says on stderr goes through here, so that every line carries the
-// program's name and a failure is always exactly one line (spec/cli.md:
+// program's name and a failure is always exactly one line (docs/cli.md:
 // "Every failure prints one clear line on stderr starting with `mqtt-setup: error:`").
 #pragma once
 

@@ -1,4 +1,4 @@
-// Why messages read by `pipe` were not delivered, each cause counted apart (spec/cli.md: "each
+// Why messages read by `pipe` were not delivered, each cause counted apart (docs/cli.md: "each
 // cause counted separately (a broker refusal is never called "queue full")").
 #pragma once
 

@@ -1,4 +1,4 @@
-// The exit codes of spec/cli.md. Scripts and acceptance tests branch on these numbers, so they
+// The exit codes of docs/cli.md. Scripts and acceptance tests branch on these numbers, so they
 // are a promise: never renumber.
 #pragma once
 

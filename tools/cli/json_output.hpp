@@ -1,4 +1,4 @@
-// The --json lines. Keys keep the order spec/cli.md lists them in (ordered_json), so the output
+// The --json lines. Keys keep the order docs/cli.md lists them in (ordered_json), so the output
 // reads like the documentation. A payload that is not UTF-8 is given as "payload_base64",
 // never altered; any other invalid byte string would be printed with U+FFFD rather than abort.
 #pragma once

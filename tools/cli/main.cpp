@@ -1,4 +1,4 @@
-// mqtt-setup: drive the library from a shell (spec/cli.md). This file only dispatches: parse,
+// mqtt-setup: drive the library from a shell (docs/cli.md). This file only dispatches: parse,
 // pick the command, turn every way of failing into one error line and the promised exit code.
 #include <CLI/CLI.hpp>
 #include <csignal>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration tests of `mqtt-setup agent` (spec/cli.md) against the mosquitto of the CTest
+# Integration tests of `mqtt-setup agent` (docs/cli.md) against the mosquitto of the CTest
 # fixture `broker`, checked with mosquitto_sub / mosquitto_pub. One case per CTest test:
 #
 #   MQTT_SETUP_CLI=path/to/mqtt-setup MQTT_SETUP_TEST_BROKER_DIR=dir agent_test.sh CASE

@@ -1,4 +1,4 @@
-// mqtt-setup against the scripted fake broker: the exit codes and messages of spec/cli.md for
+// mqtt-setup against the scripted fake broker: the exit codes and messages of docs/cli.md for
 // brokers that misbehave in exactly one way (garbage, refusal, silence, a dropped connection).
 #include <gtest/gtest.h>
 

@@ -17,7 +17,7 @@ struct CliRun {
   std::string err;
   std::chrono::milliseconds elapsed{0};
 
-  /// Lines of stderr that start with "mqtt-setup: error:" (spec/cli.md: exactly one on failure).
+  /// Lines of stderr that start with "mqtt-setup: error:" (docs/cli.md: exactly one on failure).
   int error_lines() const;
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration tests of the mqtt-setup command (spec/cli.md) against the mosquitto instances of
+# Integration tests of the mqtt-setup command (docs/cli.md) against the mosquitto instances of
 # the CTest fixtures `broker` (anonymous) and `broker_auth` (device / secret), checked with
 # mosquitto_sub / mosquitto_pub. One case per CTest test:
 #
@@ -60,7 +60,7 @@ run_cli_input() {  # input-file args...
 expect_code() {  # expected description
   [ "$code" -eq "$1" ] || fail "$2: exit code $code, expected $1"
 }
-# spec/cli.md: every failure prints one clear line on stderr starting with "mqtt-setup: error:".
+# docs/cli.md: every failure prints one clear line on stderr starting with "mqtt-setup: error:".
 expect_one_error_line() {
   local errors
   errors=$(grep -c '^mqtt-setup: error: ' "$work/err")
@@ -481,7 +481,7 @@ case_warnings() {
   return 0
 }
 
-# spec/cli.md "Input rules": refused before connecting (exit 2), each with its actual reason.
+# docs/cli.md "Input rules": refused before connecting (exit 2), each with its actual reason.
 case_input_rules() {
   expect_reason() {  # pattern description args...
     local pattern=$1 what=$2
