@@ -20,6 +20,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/mqtt_setupConfigVersion.c
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/mqtt_setupConfig.cmake
               ${PROJECT_BINARY_DIR}/mqtt_setupConfigVersion.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/modules/FindMbedTLS.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mqtt_setup)
 
 # pkg-config lists the layers in link order (facade first).
