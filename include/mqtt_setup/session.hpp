@@ -362,6 +362,8 @@ class Session {
   Record* find_inflight(std::uint16_t packet_id, codec::PacketType kind);
   std::uint16_t allocate_packet_id();
   Result<Ticket, SessionError> queue_request(const codec::Packet& packet, Millis now);
+  /// An earlier, unfinished record of the same request (equal but for the packet id).
+  const Record* pending_twin(const Record& request) const;
   Millis ping_timeout() const;
 
   // receive

@@ -186,8 +186,33 @@ Result<Ticket, SessionError> Session::queue_request(const codec::Packet& packet,
   (void)codec::encode(packet, {record->bytes(), size}, config_.version);
   auto header = codec::decode_fixed_header({record->bytes(), size});
   record->id_offset = static_cast<std::uint32_t>(header->header_size);
+  // The same request still awaiting its SUBACK/UNSUBACK (renewed after a reconnect, where the
+  // session sends the pending one again): one answer serves both, so it is not stacked.
+  if (const Record* same = pending_twin(*record)) {
+    const std::uint32_t ticket = same->ticket;
+    store_tail_ -= record_footprint(size);  // the record just appended is the last one
+    --live_count_;
+    return Ticket{ticket, state_ == SessionState::Connected ? Accepted::Sending
+                                                            : Accepted::Queued};
+  }
   return Ticket{record->ticket, state_ == SessionState::Connected ? Accepted::Sending
                                                                   : Accepted::Queued};
+}
+
+const Session::Record* Session::pending_twin(const Record& request) const {
+  const std::uint8_t* bytes = request.bytes();
+  const std::uint32_t id = request.id_offset;
+  for (std::size_t off = store_head_; off < store_tail_; off = next_offset(off)) {
+    const Record* r = record_at(off);
+    if (r == &request) break;
+    if (r->kind != request.kind || r->state == RecordState::Done || r->size != request.size)
+      continue;
+    // Equal but for the packet identifier (2 bytes at id_offset).
+    if (std::memcmp(r->bytes(), bytes, id) == 0 &&
+        std::memcmp(r->bytes() + id + 2, bytes + id + 2, request.size - id - 2) == 0)
+      return r;
+  }
+  return nullptr;
 }
 
 SessionStats Session::stats() const {

@@ -215,5 +215,28 @@ TEST_F(CliFakeBrokerTest, PipeCountsABrokerRefusalAsSuchAndExits5) {
       << run.out;
 }
 
+// A broker that sends CONNACK and then nothing: each reconnect renews the subscription once;
+// the SUBSCRIBEs of earlier connections are not stacked on top (they piled up to 20 before).
+TEST_F(CliFakeBrokerTest, ListenSubscribesOncePerConnectionWhenSubackNeverComes) {
+  constexpr int kConnections = 3;
+  std::vector<int> subscribes(kConnections, 0);
+  broker_.run([&subscribes](FakeBroker& b) {
+    for (int i = 0; i < kConnections; ++i) {
+      auto c = b.accept(10s);
+      ASSERT_TRUE(c);
+      c->read_packet();
+      c->send(connack(false, 0));
+      // Until the client gives up on this link (keep-alive 1 s: at most 1.5 s of silence).
+      while (auto packet = c->read_packet(5s))
+        if (packet->type() == kSubscribe) ++subscribes[static_cast<std::size_t>(i)];
+    }
+  });
+  const CliRun run = run_cli(with_server({"listen", "-k", "1", "--retry-max", "0.2", "a/#"}), {},
+                             std::chrono::seconds(12));
+  broker_.wait(15s);
+  for (int i = 0; i < kConnections; ++i)
+    EXPECT_EQ(subscribes[static_cast<std::size_t>(i)], 1) << "connection " << i << "\n" << run.err;
+}
+
 }  // namespace
 }  // namespace mqtt_setup::test

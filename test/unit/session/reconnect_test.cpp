@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "session_harness.hpp"
 
 namespace mqtt_setup::testing {
@@ -201,6 +203,25 @@ TEST(SessionReconnect, NoQueueingWhenDisabled) {
   auto r = h.session().publish(p, h.now());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(), SessionError::NotConnected);
+}
+
+// A broker that never answers SUBSCRIBE: every reconnect renews the subscription, and the
+// session sends the pending SUBSCRIBE again. One per connection, never stacked.
+TEST(SessionReconnect, ASubscriptionRenewedOnEveryReconnectIsSentOncePerConnection) {
+  SessionHarness h;
+  const codec::Subscription subscription{"devices/#", codec::QoS::AtLeastOnce};
+  for (int connection = 0; connection < 20; ++connection) {
+    h.connect(false);
+    ASSERT_TRUE(h.session().subscribe(std::span{&subscription, 1}, h.now()).ok());
+    const auto sent = h.transmit();
+    ASSERT_EQ(std::count_if(sent.begin(), sent.end(),
+                            [](const auto& p) { return p.type == codec::PacketType::Subscribe; }),
+              1)
+        << "connection " << connection;
+    EXPECT_EQ(h.session().stats().queued, 1u) << "connection " << connection;
+    h.session().connection_lost(h.now());
+    h.events();
+  }
 }
 
 }  // namespace
