@@ -111,7 +111,14 @@ std::string_view Error::write(std::span<char> out) const {
       if (reason == DisconnectReason::ProtocolViolation) text << ": " << describe(violation);
       text << " — is that server an MQTT 3.1.1 broker?";
       break;
-    case Kind::InvalidArgument: text << "invalid argument: " << describe(session); break;
+    case Kind::InvalidArgument:
+      text << "invalid argument: " << describe(session);
+      if (session == SessionError::TooLarge)
+        text << " — raise Options::tx_buffer_size (the largest packet sent, topic included) and "
+                "Options::queue_bytes (the store that holds it)";
+      if (session == SessionError::InvalidTopic)
+        text << " — give a non-empty topic suffix without + or # (they are for subscriptions)";
+      break;
     case Kind::NotConnected: text << "not connected to the broker"; break;
     case Kind::QueueFull:
       text << "the outgoing queue is full — raise Options::queue_messages / queue_bytes (--queue)";

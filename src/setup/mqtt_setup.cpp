@@ -193,10 +193,15 @@ Result<Ticket, Error> MQTTSetup::Impl::publish_locked(std::unique_lock<std::mute
                                                       codec::Bytes payload, QoS qos,
                                                       bool retain,
                                                       const PublishOptions& publish_options) {
-  if (stopping) return Error::from_session(SessionError::NotConnected);
+  // Every refusal is also kept as last_error(): a Sender that returns false leaves its reason.
+  const auto refuse = [this](SessionError e) {
+    counters.last_error = Error::from_session(e);
+    return counters.last_error;
+  };
+  if (stopping) return refuse(SessionError::NotConnected);
   const codec::Publish message{topic, payload, qos, retain, false, 0, publish_options.properties};
   auto ticket = session->publish(message, platform::now_ms(), publish_options);
-  if (!ticket) return Error::from_session(ticket.error());
+  if (!ticket) return refuse(ticket.error());
   if (session->connected()) transmit(lock);
   return *ticket;
 }
@@ -211,7 +216,9 @@ Result<Ticket, Error> MQTTSetup::publish(std::string_view topic_suffix, codec::B
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
   if (topic_suffix.empty() || topic_suffix.size() > m.topic_buffer.capacity() - m.topic_prefix.size()) {
-    return Error::from_session(SessionError::InvalidTopic);
+    m.counters.last_error = Error::from_session(topic_suffix.empty() ? SessionError::InvalidTopic
+                                                                     : SessionError::TooLarge);
+    return m.counters.last_error;
   }
   // Built in a buffer reserved at construction: a publish allocates nothing.
   m.topic_buffer.assign(m.topic_prefix);
@@ -383,6 +390,12 @@ bool Sender::operator()(std::string_view topic_suffix, std::string_view message)
   if (owner_ == nullptr) return false;
   const Options& o = owner_->impl_->options;
   auto ticket = owner_->publish(topic_suffix, codec::as_bytes(message), o.qos, o.retain);
+  if (ticket.ok() && ticket->accepted == Accepted::Queued) {
+    // Queued until the reconnect: false, and last_error() says why we are not connected.
+    std::lock_guard lock(owner_->impl_->mutex);
+    Error& last = owner_->impl_->counters.last_error;
+    if (!last) last = Error::from_session(SessionError::NotConnected);
+  }
   return ticket.ok() && ticket->accepted == Accepted::Sending;
 }
 

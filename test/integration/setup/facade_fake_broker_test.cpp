@@ -197,5 +197,41 @@ TEST(FacadeFakeBroker, NetworkEventsPauseAndResumeReconnecting) {
   mqtt.disconnect();
 }
 
+// Every false from sender() leaves its reason in last_error(), naming what to change.
+TEST(FacadeFakeBroker, EveryFalseFromTheSenderLeavesAReason) {
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  broker.run([](test::FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(c->read_until(test::kConnect));
+    c->send(test::connack(false, 0));
+    c->hold(3s);
+  });
+  Options o = fast("esp32_reasons");
+  o.tx_buffer_size = 256;
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, o};
+  auto sender = mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  EXPECT_FALSE(mqtt.last_error());
+
+  EXPECT_FALSE(sender("sensors/big", std::string(1000, 'x')));  // over tx_buffer_size
+  EXPECT_EQ(mqtt.last_error().session, SessionError::TooLarge);
+  EXPECT_NE(mqtt.last_error().message().find("Options::tx_buffer_size"), std::string::npos)
+      << mqtt.last_error().message();
+
+  EXPECT_FALSE(sender("a/+", 1));  // a wildcard in a topic name
+  EXPECT_EQ(mqtt.last_error().session, SessionError::InvalidTopic);
+  EXPECT_NE(mqtt.last_error().message().find("without + or #"), std::string::npos)
+      << mqtt.last_error().message();
+
+  EXPECT_FALSE(sender(std::string(300, 's'), 1));  // a suffix longer than the buffers
+  EXPECT_EQ(mqtt.last_error().session, SessionError::TooLarge);
+
+  EXPECT_FALSE(sender("", 1));
+  EXPECT_EQ(mqtt.last_error().session, SessionError::InvalidTopic);
+  mqtt.disconnect();
+}
+
 }  // namespace
 }  // namespace mqtt_setup
