@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -70,6 +71,7 @@ class Agent {
     configuration_.interval_s = args.interval_s;
     configuration_.readings = args.readings.empty() ? all_reading_names() : args.readings;
     configuration_.qos = setup.qos;
+    take_configuration_across_restart();
     device_.client_id = mqtt_.client_id();
     device_.state_prefix = mqtt_.topic("");
     device_.availability_topic = mqtt_.topic(will_.topic_suffix);
@@ -240,7 +242,26 @@ class Agent {
                     sent.error().message());
   }
 
+  // commands/restart keeps what commands/configuration set: the new image finds it in the
+  // environment (execv keeps it), applies it over the command line's, and removes it so that
+  // --exec-dir programs never see it.
+  static constexpr const char* kCarriedConfiguration = "MQTT_SETUP_AGENT_CONFIGURATION";
+
+  void take_configuration_across_restart() {
+    const char* carried = std::getenv(kCarriedConfiguration);
+    if (carried == nullptr) return;
+    const std::string text = carried;
+    ::unsetenv(kCarriedConfiguration);
+    auto result = apply_configuration(configuration_, text, all_reading_names());
+    if (auto* kept = std::get_if<AgentConfiguration>(&result))
+      configuration_ = std::move(*kept);
+    else
+      print_warning("the configuration from before the restart was not applied: " +
+                    std::get<ConfigurationRejected>(result).reason);
+  }
+
   int restart() {
+    ::setenv(kCarriedConfiguration, to_json_line(configuration_json(configuration_)).c_str(), 1);
     publish_text("status/restart", "restarting", QoS::AtLeastOnce, false);
     answer_request("restarting");
     mqtt_.flush(kFarewellMs);

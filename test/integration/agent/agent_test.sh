@@ -171,6 +171,31 @@ case_restart() {
   await_exit "$started_pid" 10 && [ "$code" -eq 0 ] || fail "restarted agent: exit $code on SIGTERM"
 }
 
+# commands/restart keeps the configuration that commands/configuration set.
+case_restart_keeps_configuration() {
+  need_clients
+  local id
+  id=$(unique_id keepconf)
+  start_agent "$id" --interval 60
+  start_subscriber "$work/conf.sub" "$port" "devices/$id/status/#" 20
+  command_to "$id" configuration '{"interval": 7}'
+  await_line "$work/conf.sub" 'status/configuration \{"interval":7' 5 || fail "configuration not applied"
+  command_to "$id" restart now
+  local i
+  for i in $(seq 100); do
+    [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -ge 2 ] && break
+    sleep 0.1
+  done
+  [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -eq 2 ] ||
+    fail "the agent did not start again in the same process"
+  # A rejected configuration answers with the configuration in force: still interval 7.
+  command_to "$id" configuration '{"colour": 1}'
+  await_line "$work/conf.sub" '"configuration":\{"interval":7' 10 ||
+    fail "the configuration was forgotten across the restart: $(grep configuration "$work/conf.sub")"
+  kill -TERM "$agent_pid"
+  await_exit "$started_pid" 10 && [ "$code" -eq 0 ] || fail "restarted agent: exit $code on SIGTERM"
+}
+
 case_exec_dir() {
   need_clients
   local id answer
