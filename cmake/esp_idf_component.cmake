@@ -6,6 +6,7 @@ set(mqtt_setup_root ${CMAKE_CURRENT_LIST_DIR}/..)
 file(GLOB mqtt_setup_idf_sources
   ${mqtt_setup_root}/src/codec/*.cpp
   ${mqtt_setup_root}/src/session/*.cpp
+  ${mqtt_setup_root}/src/driver/*.cpp
   ${mqtt_setup_root}/src/setup/*.cpp
   ${mqtt_setup_root}/src/transport/*.cpp        # TCP, and TLS on ESP-IDF's mbedTLS
   ${mqtt_setup_root}/src/platform/*.cpp          # shared by every port (client id format)
