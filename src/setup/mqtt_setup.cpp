@@ -73,6 +73,13 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   config.connect_timeout_ms = options.connect_timeout_ms;
   config.max_packet_size = options.tx_buffer_size;
   session = std::make_unique<Session>(config, SessionBuffers{rx, store});
+  DriverConfig lifecycle;
+  lifecycle.retry = options.retry;
+  lifecycle.server_count = servers.size();
+  lifecycle.primary_return_ms = options.primary_return_ms;
+  lifecycle.allow_fallback_to_311 = options.protocol == Protocol::Auto;
+  driver = std::make_unique<Driver>(
+      lifecycle, *session, RandomSource{[](void*) { return platform::random_u32(); }, nullptr});
   if (options.log_level >= LogLevel::Debug) {
     session->set_trace(&log_packet, this);
   }
@@ -137,7 +144,10 @@ Sender MQTTSetup::setup_connection() {
   // The seed's contract: Options::attempts tries, backoff between them, then return.
   while (!m.stopping && !m.session->connected()) {
     const bool attempt_running = m.session->state() != SessionState::Disconnected;
-    if (!attempt_running && (m.setup_attempts >= m.options.attempts || m.fatal)) break;
+    if (!attempt_running &&
+        (m.driver->attempts() >= m.options.attempts || m.driver->permanent_failure())) {
+      break;
+    }
     m.run_once(lock, 100);
   }
   m.started_background = true;
@@ -160,6 +170,7 @@ void MQTTSetup::disconnect() {
     m.transmit(lock);
   }
   m.stopping = true;
+  m.driver->stop();
   m.close_transport();
   m.transport->close();  // also interrupts a connect() in progress on the other thread
   m.waker.wake();
@@ -318,13 +329,7 @@ void MQTTSetup::network_changed(bool up) { impl_->set_network(up); }
 
 void MQTTSetup::Impl::set_network(bool up) {
   std::lock_guard lock(mutex);
-  network_down = !up;
-  if (up) {
-    failed_rounds = 0;
-    next_attempt_at = 0;
-  } else if (session->state() != SessionState::Disconnected) {
-    session->connection_lost(platform::now_ms());
-  }
+  driver->network_changed(up, platform::now_ms());
   waker.wake();
   changed.notify_all();
 }
