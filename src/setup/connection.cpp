@@ -19,12 +19,11 @@ namespace mqtt_setup {
 
 namespace {
 
-// Upper bound on one wait, so a platform without a Waker still notices disconnect().
-#if defined(ESP_PLATFORM)
-constexpr std::uint32_t kMaxPollMs = 100;
-#else
+// Upper bound on one wait in the background thread: the Waker interrupts it (disconnect(), a
+// network event), and the driver's deadline (keep-alive, retry, TTL) ends it sooner.
 constexpr std::uint32_t kMaxPollMs = 60'000;
-#endif
+// Without a Waker (its eventfd could not be made), disconnect() is noticed this often instead.
+constexpr std::uint32_t kMaxPollWithoutWakerMs = 100;
 
 }  // namespace
 
@@ -53,8 +52,8 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
   }
 
   const Millis deadline = driver->next_deadline(now);
-  const Millis wait =
-      deadline <= now ? 0 : std::min<Millis>({deadline - now, max_wait_ms, kMaxPollMs});
+  const Millis most = waker.fd() >= 0 ? max_wait_ms : std::min(max_wait_ms, kMaxPollWithoutWakerMs);
+  const Millis wait = deadline <= now ? 0 : std::min<Millis>(deadline - now, most);
   // Bytes the transport already holds (TLS: decrypted, inside mbedTLS) do not make the socket
   // readable; sleeping on it then would leave them unread until the next deadline.
   if (wait > 0 && transport->pending() == 0) {
