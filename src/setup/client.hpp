@@ -127,7 +127,7 @@ struct MQTTSetup::Impl {
   void forget_loaded_sleep_state();
   Result<SleepReport, Error> save_sleep_state();
   Error sleep_storage_error(Error::StorageFailure failure, int system_error,
-                            SessionError session_error = SessionError::InvalidTopic);
+                            SessionError session_error = SessionError::None);
   void maintain_outbox_file(Millis now);
 
   // --- network up/down (mqtt_setup.cpp): the platform's events, from setup_connection() until

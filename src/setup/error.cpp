@@ -106,7 +106,14 @@ std::string_view Error::write(std::span<char> out) const {
       if (reason == DisconnectReason::ProtocolViolation) text << ": " << describe(violation);
       text << " — is that server an MQTT 3.1.1 broker?";
       break;
-    case Kind::InvalidArgument: text << "invalid argument: " << describe(session); break;
+    case Kind::InvalidArgument:
+      // The one argument checked outside the session is the server list (setup_connection()).
+      if (session == SessionError::None) {
+        text << "invalid argument: no valid broker address — use HOST[:PORT][,HOST[:PORT]...]";
+      } else {
+        text << "invalid argument: " << describe(session);
+      }
+      break;
     case Kind::NotConnected: text << "not connected to the broker"; break;
     case Kind::QueueFull:
       text << "the outgoing queue is full — raise Options::queue_messages / queue_bytes (--queue)";

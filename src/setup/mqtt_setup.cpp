@@ -135,7 +135,6 @@ Sender MQTTSetup::setup_connection() {
   if (m.servers.empty()) {
     Error e;
     e.kind = Error::Kind::InvalidArgument;
-    e.session = SessionError::InvalidTopic;
     m.counters.last_error = e;
     m.invalid_server = true;
     m.log(LogLevel::Error, "no valid broker address: use HOST[:PORT][,HOST[:PORT]...]");
