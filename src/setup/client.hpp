@@ -87,6 +87,9 @@ struct MQTTSetup::Impl {
   std::shared_ptr<const std::function<void(const ClientEvent&)>> event_handler;
 
   std::thread thread;
+  std::thread::id background_id;  // thread's id, kept after it ends (set under `mutex`)
+  std::mutex join_mutex;          // one joiner at a time (disconnect() from several threads)
+  bool orphaned = false;          // ~MQTTSetup ran inside a handler: the thread deletes this
   bool thread_running() const { return thread.joinable(); }
   bool invalid_server = false;  // the server list did not parse
 

@@ -9,7 +9,12 @@
 namespace mqtt_setup {
 
 void MQTTSetup::Impl::drain_events(std::unique_lock<std::mutex>& lock) {
-  while (auto event = session->poll_event(platform::now_ms())) handle_event(lock, *event);
+  // After disconnect() (perhaps from the handler just called) no handler runs again.
+  while (!stopping) {
+    auto event = session->poll_event(platform::now_ms());
+    if (!event) break;
+    handle_event(lock, *event);
+  }
 }
 
 void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Event& event) {

@@ -3,6 +3,7 @@
 #include "mqtt_setup/mqtt_setup.hpp"
 
 #include <chrono>
+#include <thread>
 
 #include "mqtt_setup/platform.hpp"
 #include "setup/client.hpp"
@@ -125,7 +126,18 @@ MQTTSetup::MQTTSetup(std::string_view server, std::uint16_t port,
     : impl_(std::make_unique<Impl>(server, port, std::move(username), std::move(password),
                                    std::move(options))) {}
 
-MQTTSetup::~MQTTSetup() { disconnect(); }
+MQTTSetup::~MQTTSetup() {
+  disconnect();
+  Impl& m = *impl_;
+  if (std::this_thread::get_id() == m.background_id && m.thread.joinable()) {
+    // Destroyed from a handler, on the client's own thread: that thread cannot be joined from
+    // itself. It is inside the handler still; it leaves the loop (stopping is set) and then
+    // deletes the Impl (see setup_connection()).
+    m.thread.detach();
+    m.orphaned = true;
+    (void)impl_.release();
+  }
+}
 
 Sender MQTTSetup::setup_connection() {
   Impl& m = *impl_;
@@ -152,7 +164,14 @@ Sender MQTTSetup::setup_connection() {
   m.started_background = true;
   if (m.options.background && !m.stopping) {
     m.thread = platform::start_background_thread(
-        [](void* impl) { static_cast<Impl*>(impl)->background_loop(); }, &m);
+        [](void* context) {
+          Impl* impl = static_cast<Impl*>(context);
+          impl->background_loop();
+          // ~MQTTSetup ran on this thread, inside a handler: nobody else will free it.
+          if (impl->orphaned) delete impl;
+        },
+        &m);
+    m.background_id = m.thread.get_id();
   }
   lock.unlock();
   // After the attempts above: while the network is down no attempt counts, and those must end.
@@ -163,19 +182,27 @@ Sender MQTTSetup::setup_connection() {
 void MQTTSetup::disconnect() {
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
-  if (m.stopping) return;
-  if (m.session->connected()) {
-    m.session->disconnect(platform::now_ms());
-    m.transmit(lock);
+  const std::thread::id background_id = m.background_id;
+  if (!m.stopping) {
+    if (m.session->connected()) {
+      m.session->disconnect(platform::now_ms());
+      m.transmit(lock);
+    }
+    m.stopping = true;
+    m.driver->stop();
+    m.close_transport();
+    m.transport->close();  // also interrupts a connect() in progress on the other thread
+    m.waker.wake();
+    m.changed.notify_all();
+    lock.unlock();
+    m.stop_watching_network();
+  } else {
+    lock.unlock();
   }
-  m.stopping = true;
-  m.driver->stop();
-  m.close_transport();
-  m.transport->close();  // also interrupts a connect() in progress on the other thread
-  m.waker.wake();
-  m.changed.notify_all();
-  lock.unlock();
-  m.stop_watching_network();
+  // From a handler, on the client's own thread: the loop ends by itself when the handler
+  // returns; joining would wait for ourselves. Any later call from another thread joins.
+  if (std::this_thread::get_id() == background_id) return;
+  std::lock_guard guard(m.join_mutex);
   if (m.thread.joinable()) m.thread.join();
 }
 
