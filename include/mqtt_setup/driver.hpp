@@ -111,7 +111,8 @@ class Driver {
   bool poll_rejoin_primary(Millis now);
   /// When handle_timeout() or poll_connect() is next needed: the next attempt while waiting,
   /// the session's deadline (keep-alive, resends, CONNACK timeout) while a link is up, the
-  /// primary's return; kNever when there is nothing to do (stopped, network down).
+  /// primary's return; kNever when there is nothing to do (stopped, network down, or a
+  /// transport being opened: the caller's connect timeout is its own).
   Millis next_deadline(Millis now) const;
   /// Passes the session's timers through (a dead link becomes a Disconnected event).
   void handle_timeout(Millis now);

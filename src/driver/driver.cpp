@@ -62,7 +62,10 @@ Millis Driver::next_deadline(Millis now) const {
     case DriverState::Waiting:
       if (!network_up_) return kNever;
       return std::max(next_attempt_at_, now);
-    case DriverState::Opening: return now;  // the caller owes an answer
+    // The caller is opening a transport: its own connect timeout is the deadline, and its
+    // answer (handle_transport_connected/failed) the next step. An asynchronous caller (an
+    // event loop with non-blocking connects) sleeps until then.
+    case DriverState::Opening: return kNever;
     case DriverState::Connected: {
       const Millis session_deadline = session_.next_deadline(now);
       if (server_ == 0 || config_.primary_return_ms == 0) return session_deadline;

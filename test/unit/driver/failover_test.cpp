@@ -93,6 +93,21 @@ TEST(DriverFailover, APrimaryStillDownSendsItBackToTheSecondaryAtOnce) {
   EXPECT_EQ(sim.attempts.size(), 6u);
 }
 
+TEST(DriverFailover, AnAsynchronousOpenWaitsForTheCallersAnswer) {
+  // An event loop with non-blocking connects (the fleet): while the transport opens, nothing is
+  // due until the caller answers; then the schedule goes on from the answer's time.
+  DriverConfig config = servers(2);
+  Session session(DriverSim::session_config(), {});
+  TestRandom random;
+  Driver driver(config, session, RandomSource{&TestRandom::next, &random});
+  ASSERT_EQ(driver.poll_connect(0), std::optional<std::size_t>{0});
+  EXPECT_EQ(driver.next_deadline(0), kNever);
+  EXPECT_FALSE(driver.poll_connect(5'000));  // one attempt at a time
+  const DriverOutcome outcome = driver.handle_transport_failed(false, 10'000);  // timed out
+  EXPECT_EQ(outcome.retry_in_ms, 0u);  // the next server, at once
+  EXPECT_EQ(driver.poll_connect(10'000), std::optional<std::size_t>{1});
+}
+
 TEST(DriverFailover, AServerReferenceIsFollowedAtOnce) {
   DriverConfig config = servers(3);
   DriverSim sim(config, [] {
