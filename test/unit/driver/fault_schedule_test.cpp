@@ -172,8 +172,11 @@ class FaultyLink {
   }
 
   ScriptedBroker broker;
-  bool cut_next_send = false;     // the next client write reaches the broker only in part
-  bool cut_next_answer = false;   // the next broker answer reaches the client only in part
+  // Counting down: the n-th client write from now (n-th broker answer) arrives only in part,
+  // then the link resets. Not always the next one, so that the second half of an exchange
+  // (PUBREL, PUBCOMP) is hit too. 0: no cut armed.
+  int cut_send_in = 0;
+  int cut_answer_in = 0;
   Millis blackhole_until = 0;     // nothing passes either way (an open link, or a new one)
   Millis down_until = 0;          // no transport can be opened (the broker restarts)
 
@@ -229,8 +232,7 @@ class FaultyLink {
     // nothing more, even after the blackhole ends, until the client gives it up.
     if (now_ < blackhole_until) link_dead_ = true;
     if (link_dead_) return;
-    if (cut_next_send) {  // a reset in the middle of what the client wrote
-      cut_next_send = false;
+    if (cut_send_in > 0 && --cut_send_in == 0) {  // a reset in the middle of a client write
       (void)broker.receive(bytes.first(roll(static_cast<std::uint32_t>(bytes.size()))));
       close_link();
       driver_.handle_connection_lost(now_);
@@ -238,8 +240,7 @@ class FaultyLink {
     }
     const std::vector<std::uint8_t> answer = broker.receive(bytes);
     if (answer.empty()) return;
-    if (cut_next_answer) {  // a reset in the middle of the broker's answer
-      cut_next_answer = false;
+    if (cut_answer_in > 0 && --cut_answer_in == 0) {  // a reset in the broker's answer
       const std::size_t part = roll(static_cast<std::uint32_t>(answer.size()));
       (void)session_.handle_bytes(codec::Bytes{answer}.first(part), now_);
       close_link();
@@ -279,9 +280,9 @@ std::string run_schedule(std::uint32_t seed, Totals& totals) {
     } else if (dice < 13) {
       link.drop_link();  // a reset between packets
     } else if (dice == 13) {
-      link.cut_next_send = true;
+      link.cut_send_in = static_cast<int>(1 + link.roll(4));
     } else if (dice == 14) {
-      link.cut_next_answer = true;
+      link.cut_answer_in = static_cast<int>(1 + link.roll(4));
     } else if (dice == 15) {
       link.broker.refuse_next = static_cast<int>(1 + link.roll(3));
     } else if (dice == 16) {
@@ -297,7 +298,7 @@ std::string run_schedule(std::uint32_t seed, Totals& totals) {
     link.run_for(link.roll(4'000));
   }
   // The faults end; everything accepted must get through within a few backoff caps.
-  link.cut_next_send = link.cut_next_answer = false;
+  link.cut_send_in = link.cut_answer_in = 0;
   link.broker.refuse_next = 0;
   link.blackhole_until = link.down_until = 0;
   for (int i = 0; i < 60 && link.session().stats().queued > 0; ++i) link.run_for(10'000);
