@@ -106,6 +106,16 @@ class Driver {
   /// The server to open a transport to now (an index into the caller's server list), or
   /// nothing. Naming one counts an attempt and moves to Opening.
   std::optional<std::size_t> poll_connect(Millis now);
+  /// Whether poll_connect(now) would name a server, without taking the attempt: for a loop that
+  /// paces its connects (the fleet's --connect-rate) and asks only when it may.
+  bool connect_due(Millis now) const {
+    return state_ == DriverState::Waiting && network_up_ && now >= next_attempt_at_;
+  }
+  /// No attempt before `at` (a first connect spread over a start window, a restart's pause);
+  /// later attempts already scheduled stay as they are.
+  void defer_attempt_until(Millis at) {
+    if (state_ == DriverState::Waiting && at > next_attempt_at_) next_attempt_at_ = at;
+  }
   /// True once, when the client has stayed on a secondary for primary_return_ms: the caller
   /// calls session.disconnect(now) and writes it; the Requested event then leads to the primary.
   bool poll_rejoin_primary(Millis now);
@@ -125,8 +135,9 @@ class Driver {
   /// The session's Connected event (CONNACK accepted).
   void handle_connack(Millis now);
   /// The session's Disconnected event: a refusal, a timeout, a lost link, or the end of a
-  /// requested disconnect. `referred`: the index (see set_server_count()) of the server the
-  /// event's server_reference names, when the caller found or added it.
+  /// requested disconnect (without stop(): a restart, reconnected at once from the primary;
+  /// defer_attempt_until() delays it). `referred`: the index (see set_server_count()) of the
+  /// server the event's server_reference names, when the caller found or added it.
   DriverOutcome handle_disconnected(const Event& event, std::optional<std::size_t> referred,
                                     Millis now);
   /// The transport broke (read or write failed): the session is told, and its Disconnected

@@ -106,12 +106,11 @@ DriverOutcome Driver::handle_disconnected(const Event& event, std::optional<std:
                                           Millis now) {
   if (state_ == DriverState::Stopped) return {DriverOutcome::Kind::Requested};
   if (event.reason == DisconnectReason::Requested) {
-    if (state_ == DriverState::Leaving) {  // left a secondary: the primary, at once
-      state_ = DriverState::Waiting;
-      server_ = 0;
-      failed_rounds_ = 0;
-      next_attempt_at_ = now;
-    }
+    // Left a secondary for the primary, or a restart: from the primary, at once.
+    if (state_ == DriverState::Leaving) failed_rounds_ = 0;
+    state_ = DriverState::Waiting;
+    server_ = 0;
+    next_attempt_at_ = now;
     return {DriverOutcome::Kind::Requested};
   }
   if (state_ == DriverState::Handshaking && config_.allow_fallback_to_311 &&

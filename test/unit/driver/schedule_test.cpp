@@ -84,5 +84,36 @@ TEST(DriverSchedule, FlappingLinkBacksOffLikeFailedAttempts) {
   }
 }
 
+TEST(DriverSchedule, ARestartReconnectsAfterThePauseTheCallerChose) {
+  DriverSim sim(one_server({1'000, 8'000, 0}), DriverSim::session_config());
+  sim.run_until(1'000);
+  ASSERT_EQ(sim.driver().state(), DriverState::Connected);
+  sim.session().disconnect(sim.now());  // commands/restart, without stop()
+  sim.run_until(1'000);
+  ASSERT_EQ(sim.disconnects.back().reason, DisconnectReason::Requested);
+  EXPECT_EQ(sim.outcomes.back().kind, DriverOutcome::Kind::Requested);
+  // The simulation reconnected at once; a caller wanting a pause defers before asking.
+  EXPECT_EQ(sim.attempts.size(), 2u);
+  EXPECT_EQ(sim.attempts.back().at, 1'000u);
+}
+
+TEST(DriverSchedule, DeferredAttemptsWaitAndConnectDueDoesNotTakeOne) {
+  Session session(DriverSim::session_config(), {});
+  TestRandom random;
+  Driver driver(one_server({1'000, 8'000, 0}), session, RandomSource{&TestRandom::next, &random});
+  driver.defer_attempt_until(5'000);  // a fleet's start window
+  EXPECT_FALSE(driver.connect_due(4'999));
+  EXPECT_FALSE(driver.poll_connect(4'999));
+  EXPECT_EQ(driver.next_deadline(0), 5'000u);
+  EXPECT_TRUE(driver.connect_due(5'000));
+  EXPECT_TRUE(driver.connect_due(5'000));  // asking twice takes nothing
+  EXPECT_EQ(driver.attempts(), 0u);
+  EXPECT_EQ(driver.poll_connect(5'000), std::optional<std::size_t>{0});
+  EXPECT_FALSE(driver.connect_due(5'000));
+  driver.defer_attempt_until(9'000);  // not while opening: nothing to defer
+  const DriverOutcome failed = driver.handle_transport_failed(false, 6'000);
+  EXPECT_EQ(driver.next_deadline(6'000), 6'000 + failed.retry_in_ms);
+}
+
 }  // namespace
 }  // namespace mqtt_setup::testing
