@@ -6,6 +6,7 @@ set(mqtt_setup_root ${CMAKE_CURRENT_LIST_DIR}/..)
 file(GLOB mqtt_setup_idf_sources
   ${mqtt_setup_root}/src/codec/*.cpp
   ${mqtt_setup_root}/src/session/*.cpp
+  ${mqtt_setup_root}/src/driver/*.cpp
   ${mqtt_setup_root}/src/setup/*.cpp
   ${mqtt_setup_root}/src/transport/*.cpp        # TCP, and TLS on ESP-IDF's mbedTLS
   ${mqtt_setup_root}/src/platform/*.cpp          # shared by every port (client id format)
@@ -16,7 +17,8 @@ idf_component_register(
   INCLUDE_DIRS include
   PRIV_INCLUDE_DIRS src
   REQUIRES lwip esp_event mbedtls
-  PRIV_REQUIRES nvs_flash esp_timer esp_wifi esp_netif pthread)
+  # vfs: esp_vfs_eventfd.h, the Waker's eventfd (src/setup/waker.cpp).
+  PRIV_REQUIRES nvs_flash esp_timer esp_wifi esp_netif pthread vfs)
 
 # ESP-IDF compiles C++ with exceptions off unless CONFIG_COMPILER_CXX_EXCEPTIONS is set; we
 # need neither exceptions nor RTTI, and keep our warnings as errors.

@@ -20,7 +20,7 @@ struct Error {
     Refused,          // the broker refused the connection: see `refused`
     Tls,              // certificate or handshake failure: see `transport`
     Protocol,         // the broker broke the protocol: see `reason`, `decode`, `violation`
-    InvalidArgument,  // a bad topic, message or option: see `session`
+    InvalidArgument,  // a bad topic or message (see `session`), or a bad server list (None)
     NotConnected,     // nothing sent: not connected and not queued
     QueueFull,        // the outbox refused the message
     Timeout,          // an operation's own time limit ran out
@@ -41,7 +41,7 @@ struct Error {
   DisconnectReason reason = DisconnectReason::Requested;
   codec::DecodeError decode = codec::DecodeError::Incomplete;
   Violation violation = Violation::None;
-  SessionError session = SessionError::InvalidTopic;
+  SessionError session = SessionError::None;
   StorageFailure storage = StorageFailure::QueueFile;
   int system_error = 0;  // errno, for Storage; 0 when `session` tells the reason
   std::uint8_t reason_code = 0;  // 5.0: the refusing CONNACK's or the server DISCONNECT's code

@@ -143,7 +143,9 @@ class MQTTSetup {
   Sender setup_connection();
 
   /// Sends DISCONNECT (after what is already in flight had a chance to go), closes the socket
-  /// and stops reconnecting. Safe to call twice.
+  /// and stops reconnecting. Safe to call twice, and from a handler (no handler runs after it).
+  /// The destructor may run in a handler too with a background thread (the thread frees the
+  /// client when the handler returns), but not with Options::background = false inside poll().
   void disconnect();
 
   /// Deep sleep (battery devices that wake, publish and sleep again; docs/deep_sleep.md).

@@ -63,7 +63,11 @@ enum class LogLevel : std::uint8_t { Error, Warning, Info, Debug };
 
 struct Options {
   /// Extra servers after the constructor's one: a failover list, tried in order, then round again.
+  /// Every reconnect after a lost link starts again at the first server (the primary).
   std::vector<ServerAddress> servers;
+  /// Connected to a later server this long (ms): leave it with a clean DISCONNECT to try the
+  /// primary, and come back at once if the primary is still down. 0: stay until the link ends.
+  Millis primary_return_ms = 0;
   std::string client_id;         // empty: platform::default_client_id(client_id_prefix)
   std::string client_id_prefix;  // empty: "esp32" on ESP32, "linux" on Linux
   std::string topic_root = "devices";  // topics are {topic_root}/{client_id}/{suffix}

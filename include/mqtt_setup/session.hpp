@@ -161,6 +161,7 @@ struct Event {
 };
 
 enum class SessionError : std::uint8_t {
+  None = 0,             // no session error (Error::session when the cause lies elsewhere)
   InvalidTopic = 1,     // not a valid topic name / filter
   InvalidMessage,       // cannot be encoded (see codec::EncodeError)
   TooLarge,             // larger than the store (or the transmit buffer) can ever hold

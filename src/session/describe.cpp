@@ -58,6 +58,7 @@ std::string_view describe(codec::ConnectReturnCode code) {
 
 std::string_view describe(SessionError error) {
   switch (error) {
+    case SessionError::None: return "no error";
     case SessionError::InvalidTopic: return "invalid topic (empty, wildcards or bad UTF-8)";
     case SessionError::InvalidMessage: return "the message cannot be encoded";
     case SessionError::TooLarge: return "the message is larger than the buffers allow";

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "mqtt_setup/driver.hpp"
 #include "mqtt_setup/mqtt_setup.hpp"
 #include "mqtt_setup/platform.hpp"
 #include "mqtt_setup/transport.hpp"
@@ -35,6 +36,9 @@ struct MQTTSetup::Impl {
   std::span<std::uint8_t> rx, store, tx;
   std::string topic_buffer;  // publish() builds topics here, capacity reserved up front
   std::unique_ptr<Session> session;
+  // Every lifecycle decision (which server, when, what a failure means) is the driver's; the
+  // facade opens the transports it names and reports what happened.
+  std::unique_ptr<Driver> driver;
   std::unique_ptr<Transport> transport;
   Waker waker;
   std::unique_ptr<platform::DurableQueue> outbox_file;  // Options::queue_file
@@ -60,15 +64,7 @@ struct MQTTSetup::Impl {
   bool started = false;             // setup_connection() ran
   bool stopping = false;            // disconnect() called
   bool transport_open = false;
-  std::size_t server_index = 0;
-  std::uint32_t failed_rounds = 0;  // rounds of the server list that failed in a row
-  std::uint32_t setup_attempts = 0;
-  Millis next_attempt_at = 0;
-  Millis connected_at = 0;
-  bool was_connected = false;         // the current transport reached CONNACK
   std::string commands_topic_prefix;  // "devices/{client_id}/commands/"
-  bool network_down = false;          // network_changed(false): no attempts until up
-  bool fatal = false;                 // the last failure will not go away by retrying
   bool started_background = false;    // setup_connection() finished its own attempts
   std::optional<TransportError> last_transport_error;  // detail for the next Disconnected
   ClientStats counters;
@@ -91,15 +87,22 @@ struct MQTTSetup::Impl {
   std::shared_ptr<const std::function<void(const ClientEvent&)>> event_handler;
 
   std::thread thread;
+  std::thread::id background_id;  // thread's id, kept after it ends (set under `mutex`)
+  std::mutex join_mutex;          // one joiner at a time (disconnect() from several threads)
+  bool orphaned = false;          // ~MQTTSetup ran inside a handler: the thread deletes this
   bool thread_running() const { return thread.joinable(); }
   bool invalid_server = false;  // the server list did not parse
 
   // --- connection.cpp: run by one thread at a time (the background thread or poll()'s caller)
   /// One step: reconnect if due, wait up to max_wait_ms for bytes or a deadline, act.
   void run_once(std::unique_lock<std::mutex>& lock, std::uint32_t max_wait_ms);
-  void attempt_connect(std::unique_lock<std::mutex>& lock);
-  void connection_failed(std::unique_lock<std::mutex>& lock, const Error& error);
-  void connection_lost(std::unique_lock<std::mutex>& lock, const Error& error);
+  /// Opens a transport to servers[server], as the driver asked.
+  void attempt_connect(std::unique_lock<std::mutex>& lock, std::size_t server);
+  /// Reports what the driver made of a failure: events, logs, last_error().
+  void connection_failed(std::unique_lock<std::mutex>& lock, const Error& error,
+                         const DriverOutcome& outcome);
+  void connection_lost(std::unique_lock<std::mutex>& lock, const Error& error,
+                       const DriverOutcome& outcome);
   void transmit(std::unique_lock<std::mutex>& lock);
   void close_transport();
   void background_loop();
@@ -114,8 +117,6 @@ struct MQTTSetup::Impl {
   /// 5.0: a refusing CONNACK or a server DISCONNECT may name another server; go there next.
   /// Returns the index of that server in `servers` (added when new), or nothing.
   std::optional<std::size_t> follow_server_reference(std::string_view reference);
-  /// Options::protocol = Auto and a 3.1.1 broker refused 5.0: speak 3.1.1 from now on.
-  bool fall_back_if_refused_5(const Event& event);
   void log(LogLevel level, std::string_view text) const;
   /// Whether `level` is logged: check before building a message, so that a quiet client
   /// allocates nothing on reconnects.
@@ -129,7 +130,7 @@ struct MQTTSetup::Impl {
   void forget_loaded_sleep_state();
   Result<SleepReport, Error> save_sleep_state();
   Error sleep_storage_error(Error::StorageFailure failure, int system_error,
-                            SessionError session_error = SessionError::InvalidTopic);
+                            SessionError session_error = SessionError::None);
   void maintain_outbox_file(Millis now);
 
   // --- network up/down (mqtt_setup.cpp): the platform's events, from setup_connection() until

@@ -1,5 +1,6 @@
-// The driver: the session around a real transport. Connect attempts over the server list with
-// backoff, then wait for bytes or the session's next deadline, feed, act, transmit.
+// The session and its Driver around a real transport: open the transport the driver names, then
+// wait for bytes or the driver's next deadline, feed, act, transmit. Which server, when, and what
+// a failure means are the driver's decisions (src/driver/); this file does the I/O.
 // Runs on one thread at a time (the background thread or the caller of poll()), with
 // `mutex` held except while blocked in connect() or poll().
 #if defined(ESP_PLATFORM)
@@ -18,57 +19,41 @@ namespace mqtt_setup {
 
 namespace {
 
-// A connection that stayed up this long resets the backoff: the next loss retries at once.
-constexpr Millis kStableConnectionMs = 10'000;
-// Upper bound on one wait, so a platform without a Waker still notices disconnect().
-#if defined(ESP_PLATFORM)
-constexpr std::uint32_t kMaxPollMs = 100;
-#else
+// Upper bound on one wait in the background thread: the Waker interrupts it (disconnect(), a
+// network event), and the driver's deadline (keep-alive, retry, TTL) ends it sooner.
 constexpr std::uint32_t kMaxPollMs = 60'000;
-#endif
-
-bool is_fatal_refusal(codec::ConnectReturnCode code) {
-  namespace reason = codec::reason;
-  switch (static_cast<std::uint8_t>(code)) {  // 5.0: retrying cannot change these answers
-    case reason::kBadUserNameOrPassword:
-    case reason::kNotAuthorized:
-    case reason::kClientIdentifierNotValid:
-    case reason::kUnsupportedProtocolVersion:
-    case reason::kBanned:
-    case reason::kBadAuthenticationMethod:
-      return true;
-    default: break;
-  }
-  return code == codec::ConnectReturnCode::BadUsernameOrPassword ||
-         code == codec::ConnectReturnCode::NotAuthorized ||
-         code == codec::ConnectReturnCode::IdentifierRejected ||
-         code == codec::ConnectReturnCode::UnacceptableProtocolVersion;
-}
+// Without a Waker (its eventfd could not be made), disconnect() is noticed this often instead.
+constexpr std::uint32_t kMaxPollWithoutWakerMs = 100;
 
 }  // namespace
 
 void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t max_wait_ms) {
   Millis now = platform::now_ms();
   if (stopping) return;
+  if (driver->poll_rejoin_primary(now)) {  // stayed on a secondary long enough: leave it
+    session->disconnect(now);
+    transmit(lock);
+  }
   if (session->state() == SessionState::Disconnected) {
     if (transport_open) close_transport();
     drain_events(lock);
     maintain_outbox_file(now);
     if (stopping) return;
-    if (now >= next_attempt_at && !network_down) {
-      attempt_connect(lock);
+    if (const auto server = driver->poll_connect(now)) {
+      attempt_connect(lock, *server);
       return;
     }
-    const Millis wait = network_down || next_attempt_at <= now
+    const Millis deadline = driver->next_deadline(now);
+    const Millis wait = deadline == kNever || deadline <= now
                             ? max_wait_ms
-                            : std::min<Millis>(next_attempt_at - now, max_wait_ms);
+                            : std::min<Millis>(deadline - now, max_wait_ms);
     changed.wait_for(lock, std::chrono::milliseconds(wait));
     return;
   }
 
-  const Millis deadline = session->next_deadline(now);
-  const Millis wait =
-      deadline <= now ? 0 : std::min<Millis>({deadline - now, max_wait_ms, kMaxPollMs});
+  const Millis deadline = driver->next_deadline(now);
+  const Millis most = waker.fd() >= 0 ? max_wait_ms : std::min(max_wait_ms, kMaxPollWithoutWakerMs);
+  const Millis wait = deadline <= now ? 0 : std::min<Millis>(deadline - now, most);
   // Bytes the transport already holds (TLS: decrypted, inside mbedTLS) do not make the socket
   // readable; sleeping on it then would leave them unread until the next deadline.
   if (wait > 0 && transport->pending() == 0) {
@@ -89,7 +74,7 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
     auto got = transport->receive(space, 0);
     if (!got) {
       last_transport_error = got.error();
-      session->connection_lost(now);
+      driver->handle_connection_lost(now);
       break;
     }
     if (*got == 0) break;
@@ -101,7 +86,7 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
     // that still holds decrypted bytes says so through pending().)
     if (!filled && transport->pending() == 0) break;
   }
-  session->handle_timeout(now);
+  driver->handle_timeout(now);
   drain_events(lock);
   transmit(lock);
   drain_events(lock);
@@ -114,12 +99,14 @@ void MQTTSetup::Impl::maintain_outbox_file(Millis now) {
   }
 }
 
-void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock) {
-  if (servers.empty()) return;
-  const ServerAddress server = servers[server_index % servers.size()];
-  current_server = server_labels[server_index % servers.size()];
+void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock, std::size_t index) {
+  if (index >= servers.size()) {  // no valid server: nothing to try, ever
+    driver->stop();
+    return;
+  }
+  const ServerAddress server = servers[index];
+  current_server = server_labels[index];
   ++counters.connect_attempts;
-  if (!started_background) ++setup_attempts;
   ClientEvent ev;
   ev.kind = ClientEvent::Kind::Connecting;
   ev.server = current_server;
@@ -145,37 +132,27 @@ void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock) {
     return;
   }
   if (!connected) {
-    connection_failed(lock, Error::from_transport(connected.error()));
+    const Error error = Error::from_transport(connected.error());
+    // An untrusted certificate stays untrusted: retrying quickly cannot help.
+    const bool permanent = error.kind == Error::Kind::Tls && !is_transient(error.transport);
+    connection_failed(lock, error, driver->handle_transport_failed(permanent, platform::now_ms()));
     return;
   }
   transport_open = true;
   last_transport_error.reset();
   forget_loaded_sleep_state();  // this CONNECT resumes it: a crash must not replay it
-  (void)session->start_connect(platform::now_ms());
+  driver->handle_transport_connected(platform::now_ms());  // queues CONNECT
   transmit(lock);
 }
 
-void MQTTSetup::Impl::connection_failed(std::unique_lock<std::mutex>& lock, const Error& error) {
+void MQTTSetup::Impl::connection_failed(std::unique_lock<std::mutex>& lock, const Error& error,
+                                        const DriverOutcome& outcome) {
   close_transport();
   counters.last_error = error;
   const std::string_view failure_detail = transport->last_error_detail();
   last_detail_size = std::min(failure_detail.size(), sizeof last_detail);
   std::copy_n(failure_detail.data(), last_detail_size, last_detail);
-  const Millis now = platform::now_ms();
-  std::uint32_t delay = 0;
-  fatal = (error.kind == Error::Kind::Refused && is_fatal_refusal(error.refused)) ||
-          (error.kind == Error::Kind::Tls && !is_transient(error.transport));
-  if (fatal) {
-    // Retrying wrong credentials or an untrusted certificate quickly only hammers the broker.
-    delay = options.retry.max_ms;
-  } else {
-    server_index = (server_index + 1) % std::max<std::size_t>(servers.size(), 1);
-    if (server_index == 0) {  // a whole round of the server list failed: back off
-      delay = backoff_delay_ms(options.retry, failed_rounds, platform::random_u32());
-      ++failed_rounds;
-    }
-  }
-  next_attempt_at = now + delay;
+  const auto delay = static_cast<std::uint32_t>(outcome.retry_in_ms);
   ClientEvent ev;
   ev.kind = ClientEvent::Kind::ConnectFailed;
   ev.server = current_server;
@@ -196,23 +173,16 @@ void MQTTSetup::Impl::connection_failed(std::unique_lock<std::mutex>& lock, cons
   changed.notify_all();
 }
 
-void MQTTSetup::Impl::connection_lost(std::unique_lock<std::mutex>& lock, const Error& error) {
+void MQTTSetup::Impl::connection_lost(std::unique_lock<std::mutex>& lock, const Error& error,
+                                      const DriverOutcome& outcome) {
   close_transport();
   counters.last_error = error;
   ++counters.disconnects;
-  const Millis now = platform::now_ms();
   ClientEvent ev;
   ev.kind = ClientEvent::Kind::Disconnected;
   ev.server = current_server;
   ev.error = error;
-  if (now - connected_at >= kStableConnectionMs) {
-    failed_rounds = 0;
-    next_attempt_at = now;  // a long-lived link broke: try again at once
-  } else {
-    next_attempt_at = now + backoff_delay_ms(options.retry, failed_rounds, platform::random_u32());
-    ++failed_rounds;
-  }
-  ev.retry_in_ms = static_cast<std::uint32_t>(next_attempt_at - now);
+  ev.retry_in_ms = static_cast<std::uint32_t>(outcome.retry_in_ms);
   emit(lock, ev);
   if (logs(LogLevel::Warning)) {
     char line[640];
@@ -230,7 +200,7 @@ void MQTTSetup::Impl::transmit(std::unique_lock<std::mutex>& /*lock*/) {
     auto sent = transport->send(*out);
     if (!sent) {
       last_transport_error = sent.error();
-      session->connection_lost(now);
+      driver->handle_connection_lost(now);
       waker.wake();
       return;
     }

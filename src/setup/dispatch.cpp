@@ -1,4 +1,4 @@
-// Session events -> reconnect decisions, subscriptions, and the user's handlers.
+// Session events -> the driver (reconnect decisions), subscriptions, and the user's handlers.
 // Handlers run with the lock released, so they may call back into MQTTSetup.
 #include <cstdio>
 
@@ -9,15 +9,18 @@
 namespace mqtt_setup {
 
 void MQTTSetup::Impl::drain_events(std::unique_lock<std::mutex>& lock) {
-  while (auto event = session->poll_event(platform::now_ms())) handle_event(lock, *event);
+  // After disconnect() (perhaps from the handler just called) no handler runs again.
+  while (!stopping) {
+    auto event = session->poll_event(platform::now_ms());
+    if (!event) break;
+    handle_event(lock, *event);
+  }
 }
 
 void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Event& event) {
   switch (event.kind) {
     case Event::Kind::Connected: {
-      connected_at = platform::now_ms();
-      was_connected = true;
-      fatal = false;
+      driver->handle_connack(platform::now_ms());
       counters.last_error = Error{};
       resubscribe(event.session_present);
       transmit(lock);
@@ -33,14 +36,22 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
       break;
     }
     case Event::Kind::Disconnected: {
-      if (event.reason == DisconnectReason::Requested) {
+      std::optional<std::size_t> referred;
+      if (!event.server_reference.empty()) referred = follow_server_reference(event.server_reference);
+      const DriverOutcome outcome = driver->handle_disconnected(event, referred, platform::now_ms());
+      if (outcome.kind == DriverOutcome::Kind::Requested) {
         close_transport();
         changed.notify_all();
         break;
       }
-      if (fall_back_if_refused_5(event)) break;
-      std::optional<std::size_t> referred;
-      if (!event.server_reference.empty()) referred = follow_server_reference(event.server_reference);
+      if (outcome.kind == DriverOutcome::Kind::FellBackTo311) {
+        close_transport();  // and the driver retries this server at once, in 3.1.1
+        if (logs(LogLevel::Info)) {
+          log(LogLevel::Info,
+              std::string(current_server) + " does not speak MQTT 5: falling back to 3.1.1");
+        }
+        break;
+      }
       Error error = Error::from_disconnect(event);
       if (error.kind == Error::Kind::Refused && session->version() == codec::ProtocolVersion::V5 &&
           error.refused == codec::ConnectReturnCode::UnacceptableProtocolVersion) {
@@ -53,15 +64,10 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
         error = Error::from_transport(*last_transport_error);
       }
       last_transport_error.reset();
-      if (!was_connected) {
-        connection_failed(lock, error);
+      if (outcome.kind == DriverOutcome::Kind::AttemptFailed) {
+        connection_failed(lock, error, outcome);
       } else {
-        connection_lost(lock, error);
-      }
-      was_connected = false;
-      if (referred) {  // the broker sent us elsewhere: go there now
-        server_index = *referred;
-        next_attempt_at = platform::now_ms();
+        connection_lost(lock, error, outcome);
       }
       break;
     }
@@ -173,30 +179,6 @@ void MQTTSetup::Impl::subscribe_locked(const codec::Subscription& subscription) 
   if (session->connected()) resubscribe(true);
 }
 
-bool MQTTSetup::Impl::fall_back_if_refused_5(const Event& event) {
-  // A 3.1.1 broker answers a 5.0 CONNECT with return code 1, [MQTT-3.1.2-2]; a 5.0 broker
-  // that will not speak 5.0 (configured so) with 0x84.
-  const auto code = static_cast<std::uint8_t>(event.refused);
-  const bool refused_version =
-      event.reason == DisconnectReason::Refused &&
-      (code == static_cast<std::uint8_t>(codec::ConnectReturnCode::UnacceptableProtocolVersion) ||
-       code == codec::reason::kUnsupportedProtocolVersion);
-  if (!refused_version || options.protocol != Protocol::Auto ||
-      session->version() != codec::ProtocolVersion::V5) {
-    return false;
-  }
-  session->fall_back_to_311();
-  close_transport();
-  was_connected = false;
-  next_attempt_at = platform::now_ms();  // at once, same server, not a failed attempt
-  if (!started_background && setup_attempts > 0) --setup_attempts;  // nor one of setup's tries
-  if (logs(LogLevel::Info)) {
-    log(LogLevel::Info,
-        std::string(current_server) + " does not speak MQTT 5: falling back to 3.1.1");
-  }
-  return true;
-}
-
 std::optional<std::size_t> MQTTSetup::Impl::follow_server_reference(std::string_view reference) {
   // [MQTT-4.11]: "host[:port]"; several may be listed, separated by spaces: take the first.
   const std::string_view first = reference.substr(0, reference.find(' '));
@@ -209,12 +191,13 @@ std::optional<std::size_t> MQTTSetup::Impl::follow_server_reference(std::string_
   // A new server joins the failover list for good (allocates, once per referral). The label
   // of the current server stays valid: labels are appended, never moved... unless the vector
   // grows, so current_server is re-pointed.
-  const std::size_t current = server_index % std::max<std::size_t>(servers.size(), 1);
+  const std::size_t current = driver->server();
   const bool ipv6 = target.host.find(':') != std::string::npos;
   servers.push_back(target);
   server_labels.push_back((ipv6 ? "[" + target.host + "]" : target.host) + ":" +
                           std::to_string(target.port));
   if (current < server_labels.size()) current_server = server_labels[current];
+  driver->set_server_count(servers.size());
   if (logs(LogLevel::Info)) {
     log(LogLevel::Info, "the broker named another server: " + server_labels.back() + " is next");
   }

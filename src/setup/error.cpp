@@ -112,6 +112,11 @@ std::string_view Error::write(std::span<char> out) const {
       text << " — is that server an MQTT 3.1.1 broker?";
       break;
     case Kind::InvalidArgument:
+      // The one argument checked outside the session is the server list (setup_connection()).
+      if (session == SessionError::None) {
+        text << "invalid argument: no valid broker address — use HOST[:PORT][,HOST[:PORT]...]";
+        break;
+      }
       text << "invalid argument: " << describe(session);
       if (session == SessionError::TooLarge)
         text << " — raise Options::tx_buffer_size (the largest packet sent, topic included) and "

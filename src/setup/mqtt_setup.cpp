@@ -3,6 +3,7 @@
 #include "mqtt_setup/mqtt_setup.hpp"
 
 #include <chrono>
+#include <thread>
 
 #include "mqtt_setup/platform.hpp"
 #include "setup/client.hpp"
@@ -73,6 +74,13 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   config.connect_timeout_ms = options.connect_timeout_ms;
   config.max_packet_size = options.tx_buffer_size;
   session = std::make_unique<Session>(config, SessionBuffers{rx, store});
+  DriverConfig lifecycle;
+  lifecycle.retry = options.retry;
+  lifecycle.server_count = servers.size();
+  lifecycle.primary_return_ms = options.primary_return_ms;
+  lifecycle.allow_fallback_to_311 = options.protocol == Protocol::Auto;
+  driver = std::make_unique<Driver>(
+      lifecycle, *session, RandomSource{[](void*) { return platform::random_u32(); }, nullptr});
   if (options.log_level >= LogLevel::Debug) {
     session->set_trace(&log_packet, this);
   }
@@ -126,7 +134,18 @@ MQTTSetup::MQTTSetup(std::string_view server, std::uint16_t port,
     : impl_(std::make_unique<Impl>(server, port, std::move(username), std::move(password),
                                    std::move(options))) {}
 
-MQTTSetup::~MQTTSetup() { disconnect(); }
+MQTTSetup::~MQTTSetup() {
+  disconnect();
+  Impl& m = *impl_;
+  if (std::this_thread::get_id() == m.background_id && m.thread.joinable()) {
+    // Destroyed from a handler, on the client's own thread: that thread cannot be joined from
+    // itself. It is inside the handler still; it leaves the loop (stopping is set) and then
+    // deletes the Impl (see setup_connection()).
+    m.thread.detach();
+    m.orphaned = true;
+    (void)impl_.release();
+  }
+}
 
 Sender MQTTSetup::setup_connection() {
   Impl& m = *impl_;
@@ -136,7 +155,6 @@ Sender MQTTSetup::setup_connection() {
   if (m.servers.empty()) {
     Error e;
     e.kind = Error::Kind::InvalidArgument;
-    e.session = SessionError::InvalidTopic;
     m.counters.last_error = e;
     m.invalid_server = true;
     m.log(LogLevel::Error, "no valid broker address: use HOST[:PORT][,HOST[:PORT]...]");
@@ -145,13 +163,23 @@ Sender MQTTSetup::setup_connection() {
   // The seed's contract: Options::attempts tries, backoff between them, then return.
   while (!m.stopping && !m.session->connected()) {
     const bool attempt_running = m.session->state() != SessionState::Disconnected;
-    if (!attempt_running && (m.setup_attempts >= m.options.attempts || m.fatal)) break;
+    if (!attempt_running &&
+        (m.driver->attempts() >= m.options.attempts || m.driver->permanent_failure())) {
+      break;
+    }
     m.run_once(lock, 100);
   }
   m.started_background = true;
   if (m.options.background && !m.stopping) {
     m.thread = platform::start_background_thread(
-        [](void* impl) { static_cast<Impl*>(impl)->background_loop(); }, &m);
+        [](void* context) {
+          Impl* impl = static_cast<Impl*>(context);
+          impl->background_loop();
+          // ~MQTTSetup ran on this thread, inside a handler: nobody else will free it.
+          if (impl->orphaned) delete impl;
+        },
+        &m);
+    m.background_id = m.thread.get_id();
   }
   lock.unlock();
   // After the attempts above: while the network is down no attempt counts, and those must end.
@@ -162,18 +190,27 @@ Sender MQTTSetup::setup_connection() {
 void MQTTSetup::disconnect() {
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
-  if (m.stopping) return;
-  if (m.session->connected()) {
-    m.session->disconnect(platform::now_ms());
-    m.transmit(lock);
+  const std::thread::id background_id = m.background_id;
+  if (!m.stopping) {
+    if (m.session->connected()) {
+      m.session->disconnect(platform::now_ms());
+      m.transmit(lock);
+    }
+    m.stopping = true;
+    m.driver->stop();
+    m.close_transport();
+    m.transport->close();  // also interrupts a connect() in progress on the other thread
+    m.waker.wake();
+    m.changed.notify_all();
+    lock.unlock();
+    m.stop_watching_network();
+  } else {
+    lock.unlock();
   }
-  m.stopping = true;
-  m.close_transport();
-  m.transport->close();  // also interrupts a connect() in progress on the other thread
-  m.waker.wake();
-  m.changed.notify_all();
-  lock.unlock();
-  m.stop_watching_network();
+  // From a handler, on the client's own thread: the loop ends by itself when the handler
+  // returns; joining would wait for ourselves. Any later call from another thread joins.
+  if (std::this_thread::get_id() == background_id) return;
+  std::lock_guard guard(m.join_mutex);
   if (m.thread.joinable()) m.thread.join();
 }
 
@@ -333,13 +370,7 @@ void MQTTSetup::network_changed(bool up) { impl_->set_network(up); }
 
 void MQTTSetup::Impl::set_network(bool up) {
   std::lock_guard lock(mutex);
-  network_down = !up;
-  if (up) {
-    failed_rounds = 0;
-    next_attempt_at = 0;
-  } else if (session->state() != SessionState::Disconnected) {
-    session->connection_lost(platform::now_ms());
-  }
+  driver->network_changed(up, platform::now_ms());
   waker.wake();
   changed.notify_all();
 }

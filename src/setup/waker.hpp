@@ -1,5 +1,8 @@
-// Wakes a thread blocked in poll() from another thread (disconnect(), a broken send).
-// A self-pipe: the read end sits in the poll set next to the socket.
+// Wakes a thread blocked in poll() from another thread (disconnect(), a broken send, a network
+// event). An eventfd: Linux's, or ESP-IDF's VFS one (esp_vfs_eventfd), whose poll() is select()
+// over every VFS descriptor, sockets included. So the connection loop sleeps until a byte, a
+// deadline or a wake, never on a short timer: a battery device wakes only when it has to.
+// Elsewhere (another POSIX system) a self-pipe does the same.
 #pragma once
 
 namespace mqtt_setup {
@@ -13,10 +16,13 @@ class Waker {
 
   void wake();
   void drain();
-  int fd() const { return fds_[0]; }  // -1 where the platform has no pipes
+  /// The descriptor to poll for reading; -1 when none could be made (then the loop must
+  /// bound its waits: see connection.cpp).
+  int fd() const { return read_fd_; }
 
  private:
-  int fds_[2] = {-1, -1};
+  int read_fd_ = -1;
+  int write_fd_ = -1;  // the same as read_fd_ for an eventfd
 };
 
 }  // namespace mqtt_setup

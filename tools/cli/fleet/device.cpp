@@ -59,12 +59,14 @@ std::vector<std::string> synthetic_reading_names() {
 }
 
 Device::Device(std::uint32_t index, const SessionConfig& config, SessionBuffers buffers,
-               Millis start_at)
+               const DriverConfig& lifecycle, RandomSource random, Millis start_at)
     : session_(config, buffers),
+      driver_(lifecycle, session_, random),
       index_(index),
       qos_(codec::QoS::AtMostOnce),
-      wake_at_(start_at),
-      deadline_(start_at) {}
+      deadline_(start_at) {
+  driver_.defer_attempt_until(start_at);  // the fleet's connects spread over a start window
+}
 
 std::string Device::topic(std::string_view suffix) const {
   std::string topic;
@@ -79,6 +81,8 @@ void Device::connect(FleetContext& context) {
     qos_ = context.defaults.qos;
     readings_mask_ = mask_of(context.defaults.readings);
   }
+  (void)driver_.poll_connect(context.now_ms);  // its one server: index_ picks which
+  state_ = State::TcpConnecting;  // from here every failure goes through ended()
   const ServerEndpoint& server = context.servers[index_ % context.servers.size()];
   fd_ = ::socket(server.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) {
@@ -113,7 +117,7 @@ void Device::on_socket(FleetContext& context, std::uint32_t epoll_events) {
       return;
     }
     state_ = State::Mqtt;
-    (void)session_.start_connect(context.now_ms);
+    driver_.handle_transport_connected(context.now_ms);  // queues CONNECT
     watch(context, false);
     pump(context);
     return;
@@ -129,7 +133,7 @@ void Device::on_deadline(FleetContext& context) {
     ended(context);  // no TCP connection within the connect timeout
     return;
   }
-  if (state_ == State::Mqtt) session_.handle_timeout(now);
+  if (state_ == State::Mqtt) driver_.handle_timeout(now);
   // Readings go on while disconnected: the session queues them (the newest per topic).
   if (context.publishing && ever_connected_ && now >= next_publish_) {
     publish_readings(context);
@@ -169,7 +173,7 @@ void Device::publish_readings(FleetContext& context) {
 
 void Device::on_connected(FleetContext& context) {
   established_ = true;
-  attempt_ = 0;
+  driver_.handle_connack(context.now_ms);
   ++context.counters.connected;
   if (!ever_connected_) {
     ever_connected_ = true;
@@ -277,7 +281,7 @@ bool Device::process_events(FleetContext& context) {
           ++context.counters.refused;
           context.counters.last_refusal = event->refused;
         }
-        ended(context);
+        ended(context, &*event);
         return true;
       case Event::Kind::Message: {
         constexpr std::string_view kCommands = "/commands/";
@@ -346,23 +350,29 @@ void Device::watch(FleetContext& context, bool writable) {
 }
 
 void Device::lost(FleetContext& context) {
-  session_.connection_lost(context.now_ms);
+  driver_.handle_connection_lost(context.now_ms);
   process_events(context);
   ended(context);  // in case the session had nothing to say (never connected)
 }
 
-// The connection is over, whichever way: close, count, and plan the next attempt.
-void Device::ended(FleetContext& context) {
+// The connection is over, whichever way: close, count, and let the driver plan the next attempt.
+void Device::ended(FleetContext& context, const Event* event) {
   if (state_ == State::Waiting || state_ == State::Closed) return;
+  const Millis now = context.now_ms;
   if (fd_ >= 0) ::close(fd_);  // also removes it from the epoll set
   fd_ = -1;
   writable_watched_ = false;
   context.unsent.erase(index_);
-  if (session_.state() != SessionState::Disconnected) {
-    session_.connection_lost(context.now_ms);
-    // Its Disconnected event must not reach the next connection.
-    while (session_.poll_event(context.now_ms)) {
+  if (event != nullptr) {
+    (void)driver_.handle_disconnected(*event, std::nullopt, now);
+  } else if (session_.state() != SessionState::Disconnected) {
+    driver_.handle_connection_lost(now);
+    // Its Disconnected event decides the next attempt, and must not reach the next connection.
+    while (auto late = session_.poll_event(now)) {
+      if (late->kind == Event::Kind::Disconnected) (void)driver_.handle_disconnected(*late, std::nullopt, now);
     }
+  } else {
+    (void)driver_.handle_transport_failed(false, now);  // no TCP connection
   }
   if (established_) {
     --context.counters.connected;
@@ -374,14 +384,11 @@ void Device::ended(FleetContext& context) {
   restart_requested_ = false;
   established_ = false;
   if (stopping_) {
+    driver_.stop();
     state_ = State::Closed;
   } else {
     state_ = State::Waiting;
-    const std::uint32_t delay =
-        restart_requested ? kRestartDelayMs
-                          : backoff_delay_ms(context.backoff, attempt_, context.random());
-    if (!restart_requested) ++attempt_;
-    wake_at_ = context.now_ms + delay;
+    if (restart_requested) driver_.defer_attempt_until(now + kRestartDelayMs);
   }
   update_deadline(context);
 }
@@ -398,6 +405,7 @@ bool Device::settled() const {
 
 void Device::shut_down(FleetContext& context) {
   stopping_ = true;
+  driver_.stop();
   if (state_ == State::Mqtt && session_.state() == SessionState::Connected) {
     session_.disconnect(context.now_ms);
     pump(context);
@@ -411,6 +419,8 @@ void Device::update_deadline(FleetContext& context) {
   Millis next = kNever;
   switch (state_) {
     case State::Waiting:
+      next = driver_.next_deadline(context.now_ms);
+      break;
     case State::TcpConnecting:
       next = wake_at_;
       break;

@@ -17,6 +17,7 @@
 #include "../agent/agent_configuration.hpp"
 #include "latency_histogram.hpp"
 #include "mqtt_setup/backoff.hpp"
+#include "mqtt_setup/driver.hpp"
 #include "mqtt_setup/session.hpp"
 
 namespace mqtt_setup::cli {
@@ -66,15 +67,18 @@ std::vector<std::string> synthetic_reading_names();
 
 class Device {
  public:
+  /// `lifecycle`: the reconnect schedule of one server (the device's own); `random`: jitter.
   Device(std::uint32_t index, const SessionConfig& config, SessionBuffers buffers,
-         Millis start_at);
+         const DriverConfig& lifecycle, RandomSource random, Millis start_at);
   Device(const Device&) = delete;
   Device& operator=(const Device&) = delete;
 
   /// When the loop must call on_deadline() next.
   Millis deadline() const { return deadline_; }
   /// Waiting to connect and due: the loop decides when (--connect-rate) and calls connect().
-  bool wants_to_connect(Millis now) const { return state_ == State::Waiting && wake_at_ <= now; }
+  bool wants_to_connect(Millis now) const {
+    return state_ == State::Waiting && driver_.connect_due(now);
+  }
   void connect(FleetContext& context);
   void on_deadline(FleetContext& context);
   void on_socket(FleetContext& context, std::uint32_t epoll_events);
@@ -108,10 +112,14 @@ class Device {
   bool flush(FleetContext& context);
   void watch(FleetContext& context, bool writable);
   void lost(FleetContext& context);
-  void ended(FleetContext& context);
+  /// `event`: the session's Disconnected event, when it had one.
+  void ended(FleetContext& context, const Event* event = nullptr);
   void update_deadline(FleetContext& context);
 
   Session session_;
+  // When to connect and what a failure means (backoff with jitter): the same decisions as
+  // MQTTSetup's, over the fleet's clock and random source.
+  Driver driver_;
   std::uint32_t index_;
   int fd_ = -1;
   State state_ = State::Waiting;
@@ -122,9 +130,8 @@ class Device {
   bool restart_requested_ = false;  // commands/restart: reconnect soon, not after a backoff
   codec::QoS qos_;
   std::uint8_t readings_mask_ = 0xff;  // bit i: synthetic_reading_names()[i]
-  std::uint16_t attempt_ = 0;
   std::uint32_t interval_ms_ = 0;
-  Millis wake_at_;       // Waiting: next connect; TcpConnecting: connect timeout
+  Millis wake_at_ = kNever;  // TcpConnecting: the connect timeout
   Millis next_publish_ = kNever;
   Millis deadline_;
   Batch batches_[2];     // the two latest publish groups, for publish -> ack latency

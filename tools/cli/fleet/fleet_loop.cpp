@@ -98,6 +98,10 @@ void Fleet::build_devices() {
   config.max_packet_size = kMaxPacketBytes;
   if (plan_.username) config.username = *plan_.username;
   if (plan_.password) config.password = codec::as_bytes(*plan_.password);
+  DriverConfig lifecycle;  // each device has one server (index % servers): no failover
+  lifecycle.retry = context_.backoff;
+  const RandomSource random{
+      [](void* context) { return static_cast<FleetContext*>(context)->random(); }, &context_};
   for (std::uint32_t i = 0; i < n; ++i) {
     char* slot = names + name_slot * i;
     const std::string id = plan_.prefix + std::to_string(i + 1);
@@ -110,7 +114,8 @@ void Fleet::build_devices() {
                               plan_.will.retain};
     const SessionBuffers buffers{{rx + kRxBytes * i, kRxBytes},
                                  {store + kStoreBytes * i, kStoreBytes}};
-    new (base + device_bytes * i) Device(i, config, buffers, now + context_.random() % spread_ms);
+    new (base + device_bytes * i)
+        Device(i, config, buffers, lifecycle, random, now + context_.random() % spread_ms);
     built_ = i + 1;
   }
 }
