@@ -161,7 +161,9 @@ void MQTTSetup::disconnect() {
   }
   m.stopping = true;
   m.close_transport();
-  m.transport->close();  // also interrupts a connect() in progress on the other thread
+  // Also stops a connect() on the connection thread, in progress or about to begin (that
+  // thread releases the lock before connecting: a close() there could come too early).
+  m.transport->interrupt();
   m.waker.wake();
   m.changed.notify_all();
   lock.unlock();
