@@ -227,7 +227,7 @@ bool MQTTSetup::flush(std::uint32_t timeout_ms) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline || m.stopping) return false;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    if (m.thread_running()) {
+    if (m.driven_elsewhere()) {
       m.changed.wait_for(lock, std::min(left, std::chrono::milliseconds(100)));
     } else {
       m.run_once(lock, static_cast<std::uint32_t>(left.count()) + 1);
@@ -308,7 +308,7 @@ void MQTTSetup::poll(std::uint32_t max_wait_ms) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    if (m.thread_running() || !m.started) {
+    if (m.driven_elsewhere() || !m.started) {
       m.changed.wait_for(lock, left);
     } else {
       m.run_once(lock, static_cast<std::uint32_t>(left.count()) + 1);
