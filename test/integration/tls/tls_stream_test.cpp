@@ -198,7 +198,9 @@ TEST(TlsStream, InterruptBeforeConnectMakesItReturnAtOnce) {
   transport.interrupt();
   const auto start = Clock::now();
   const auto connected = transport.connect("127.0.0.1", silent.port(), 10'000);
-  EXPECT_LT(elapsed_ms(start), 1000);
+  // No network wait at all; the first connect() still sets up TLS (slow under valgrind), so the
+  // bound only says "not the 10 s handshake timeout".
+  EXPECT_LT(elapsed_ms(start), 5000);
   ASSERT_FALSE(connected.ok());
   EXPECT_EQ(connected.error(), TransportError::NotConnected);
 }
