@@ -251,7 +251,7 @@ case_mosquitto_will_delay() {
   echo "the restarted client was connected ${elapsed} s after the SIGKILL (will delay $delay s)"
   # Past the will delay counted from the kill, with 2 s to spare: no offline.
   sleep "$(awk -v s="$killed" -v e="$(date +%s.%N)" -v d="$delay" \
-    'BEGIN { w = s + d + 2 - e; printf "%.1f", w > 0 ? w : 0 }')"
+    'BEGIN { w = s + d + 2 - e; printf "%.1f", (w > 0 ? w : 0) }')"
   grep -q offline "$work/will.sub" && fail "the will was published although the client came back within the delay"
 
   kill -KILL "$second"
