@@ -1,7 +1,8 @@
 // Plain TCP over BSD sockets: POSIX hosts and lwIP (ESP-IDF) alike.
 //
-// Threading: one thread connects, sends and receives; close() may also be called from another
-// thread, and then wakes a blocked connect(), send() or receive(), which return NotConnected.
+// Threading: one thread connects, sends and receives; close() and interrupt() may also be called
+// from another thread, and then wake a blocked connect(), send() or receive(), which return
+// NotConnected. interrupt() also reaches a connect() that has not begun yet.
 // Memory: no heap; send() and receive() use only the caller's buffers.
 #pragma once
 
@@ -47,6 +48,8 @@ class TcpTransport final : public Transport {
 
   /// Idempotent. After any error from send() or receive() the transport has already closed.
   void close() override;
+  /// close(), and when no call is in progress, the next connect() returns NotConnected at once.
+  void interrupt() override;
   bool is_open() const override;
   int native_handle() const override;
 
@@ -57,6 +60,7 @@ class TcpTransport final : public Transport {
   class Use;  // marks the socket busy for one operation, so close() from elsewhere is safe
 
   Result<void, TransportError> connect_one(const void* address_info, std::uint64_t deadline);
+  bool close_locked();  // true when it interrupted an operation in progress
   void free_socket_locked();
   bool is_open_locked() const { return connected_ && !closing_; }
 
@@ -65,6 +69,7 @@ class TcpTransport final : public Transport {
   bool connected_ = false;    // fd_ is connected
   bool in_use_ = false;       // an operation is blocked on fd_: close() must not free it
   bool closing_ = false;      // close() was called during that operation
+  bool interrupted_ = false;  // interrupt() came between operations: fail the next connect()
   std::uint32_t send_timeout_ms_ = kDefaultSendTimeoutMs;
 };
 

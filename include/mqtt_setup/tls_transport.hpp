@@ -68,6 +68,8 @@ class TlsTransport final : public Transport {
   /// Sends close_notify when the socket can take it at once, then closes. Idempotent. Keeps
   /// the saved session, so the next connect() can resume it.
   void close() override;
+  /// close(), and when no call is in progress, the next connect() returns NotConnected at once.
+  void interrupt() override;
   bool is_open() const override;
   int native_handle() const override;
   /// Bytes receive() can return without the socket becoming readable (decrypted or already

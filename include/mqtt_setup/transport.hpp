@@ -46,6 +46,12 @@ class Transport {
   virtual Result<std::size_t, TransportError> receive(std::span<std::uint8_t> out,
                                                       std::uint32_t timeout_ms) = 0;
   virtual void close() = 0;
+  /// For stopping from another thread: like close(), and also makes the connect() the owning
+  /// thread is about to start return NotConnected at once. (A close() that lands just before
+  /// that connect() begins finds nothing to interrupt, and the connect() would then run its
+  /// whole timeout.) After an interrupt() with no call in progress, the next connect() fails
+  /// once with NotConnected. Transports whose connect() cannot block may keep this default.
+  virtual void interrupt() { close(); }
   virtual bool is_open() const = 0;
   /// The socket descriptor for poll()/epoll, or -1.
   virtual int native_handle() const = 0;

@@ -91,6 +91,10 @@ struct MQTTSetup::Impl {
   std::mutex join_mutex;          // one joiner at a time (disconnect() from several threads)
   bool orphaned = false;          // ~MQTTSetup ran inside a handler: the thread deletes this
   bool thread_running() const { return thread.joinable(); }
+  /// Another thread runs the connection: the background thread, or setup_connection() still
+  /// making its attempts on another thread (flush() and poll() must not: two threads in
+  /// run_once() poll one socket, one reads the bytes, the other sleeps out its whole wait).
+  bool driven_elsewhere() const { return thread_running() || (started && !started_background); }
   bool invalid_server = false;  // the server list did not parse
 
   // --- connection.cpp: run by one thread at a time (the background thread or poll()'s caller)

@@ -199,7 +199,9 @@ void MQTTSetup::disconnect() {
     m.stopping = true;
     m.driver->stop();
     m.close_transport();
-    m.transport->close();  // also interrupts a connect() in progress on the other thread
+    // Also stops a connect() on the connection thread, in progress or about to begin (that
+    // thread releases the lock before connecting: a close() there could come too early).
+    m.transport->interrupt();
     m.waker.wake();
     m.changed.notify_all();
     lock.unlock();
@@ -277,7 +279,7 @@ bool MQTTSetup::flush(std::uint32_t timeout_ms) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline || m.stopping) return false;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    if (m.thread_running()) {
+    if (m.driven_elsewhere()) {
       m.changed.wait_for(lock, std::min(left, std::chrono::milliseconds(100)));
     } else {
       m.run_once(lock, static_cast<std::uint32_t>(left.count()) + 1);
@@ -358,7 +360,7 @@ void MQTTSetup::poll(std::uint32_t max_wait_ms) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    if (m.thread_running() || !m.started) {
+    if (m.driven_elsewhere() || !m.started) {
       m.changed.wait_for(lock, left);
     } else {
       m.run_once(lock, static_cast<std::uint32_t>(left.count()) + 1);

@@ -20,6 +20,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "mqtt_setup/platform.hpp"
 
@@ -192,6 +193,9 @@ Result<void, TransportError> TcpTransport::connect(std::string_view host, std::u
   const std::uint64_t deadline = deadline_after(timeout_ms);
   {
     const std::lock_guard lock(mutex_);
+    // A stop requested before this call began (interrupt()) is not lost: clearing closing_
+    // below would otherwise forget it, and the connect would run its whole timeout.
+    if (std::exchange(interrupted_, false)) return TransportError::NotConnected;
     in_use_ = true;
     closing_ = false;
   }
@@ -374,14 +378,24 @@ Result<std::size_t, TransportError> TcpTransport::receive(std::span<std::uint8_t
 
 void TcpTransport::close() {
   const std::lock_guard lock(mutex_);
+  (void)close_locked();
+}
+
+void TcpTransport::interrupt() {
+  const std::lock_guard lock(mutex_);
+  if (!close_locked()) interrupted_ = true;
+}
+
+bool TcpTransport::close_locked() {
   if (in_use_) {
     // Another thread is blocked on the socket: wake it; it frees the socket itself, so the
     // descriptor cannot be reused under its feet.
     closing_ = true;
     if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
-    return;
+    return true;
   }
   free_socket_locked();
+  return false;
 }
 
 void TcpTransport::free_socket_locked() {

@@ -102,6 +102,7 @@ struct TlsTransportState {
   mutable std::mutex mutex;
   bool open = false;     // handshake done, not closed
   bool busy = false;     // an operation runs without the lock
+  bool connecting = false;  // that operation is connect()
   bool closing = false;  // close() was called during it
 };
 

@@ -107,6 +107,7 @@ Result<void, TransportError> TlsTransport::connect(std::string_view host, std::u
   {
     const std::lock_guard lock(s.mutex);
     s.busy = true;
+    s.connecting = true;
     s.closing = false;
   }
   s.detail.clear();
@@ -116,6 +117,7 @@ Result<void, TransportError> TlsTransport::connect(std::string_view host, std::u
 
   const std::lock_guard lock(s.mutex);
   s.busy = false;
+  s.connecting = false;
   if (s.closing) {
     result = TransportError::NotConnected;
     s.detail.clear();
@@ -233,6 +235,26 @@ void TlsTransport::close() {
   lock.lock();
   s.busy = false;
   s.closing = false;
+}
+
+void TlsTransport::interrupt() {
+  TlsTransportState& s = *state_;
+  {
+    const std::lock_guard lock(s.mutex);
+    if (s.busy) {
+      s.closing = true;
+      // A connect() may not have begun its TCP connect yet: TcpTransport::interrupt() reaches
+      // it all the same.
+      if (s.connecting) {
+        s.tcp.interrupt();
+      } else {
+        s.tcp.close();
+      }
+      return;
+    }
+  }
+  close();
+  s.tcp.interrupt();  // the next connect() (about to begin on the owning thread) fails at once
 }
 
 bool TlsTransport::is_open() const {

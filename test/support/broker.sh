@@ -50,8 +50,11 @@ is_our_broker() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$conf"
 }
 
+# Bounded: bash's /dev/tcp connect has no timeout of its own, and a listener that does not
+# accept (its queue full, or a process stopped) would hold it for the kernel's SYN retries,
+# about two minutes.
 port_accepts() {  # port
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 
 stop_broker() {

@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -135,6 +137,8 @@ struct FaultProxy::State {
   std::atomic<bool> stopping{false};
 
   mutable std::mutex mutex;  // guards what other threads set or read
+  std::uint64_t turns = 0;   // loop turns begun: each takes the settings below afresh
+  std::condition_variable turned;
   FaultMode mode = FaultMode::Pass;
   std::size_t reset_min = 1, reset_max = 4096;
   std::uint32_t delay_ms = 100;
@@ -266,7 +270,9 @@ void FaultProxy::State::run() {
       delay = delay_ms;
       redraw_now = std::exchange(redraw, false);
       drop_now = std::exchange(drop, false);
+      ++turns;
     }
+    turned.notify_all();
     if (m == FaultMode::Refuse && listener.valid()) listener.reset();
     if (m != FaultMode::Refuse && !listener.valid()) {
       listener = listen_on(port);  // same port: the client's address list stays valid
@@ -405,12 +411,18 @@ std::uint16_t FaultProxy::port() const { return state_->port; }
 std::uint64_t FaultProxy::seed() const { return state_->config.seed; }
 
 void FaultProxy::set_mode(FaultMode mode) {
-  {
-    std::lock_guard lock(state_->mutex);
-    if (mode == FaultMode::Reset && state_->mode != FaultMode::Reset) state_->redraw = true;
-    state_->mode = mode;
-  }
-  state_->wake();
+  State& s = *state_;
+  std::unique_lock lock(s.mutex);
+  if (mode == FaultMode::Reset && s.mode != FaultMode::Reset) s.redraw = true;
+  s.mode = mode;
+  const std::uint64_t set_during = s.turns;
+  lock.unlock();
+  s.wake();
+  lock.lock();
+  // Until a turn that began after the change: the loop has taken the mode, so a test may act
+  // on it at once instead of sleeping. Bounded, in case the loop has ended.
+  s.turned.wait_for(lock, std::chrono::seconds(10),
+                    [&] { return s.turns > set_during || s.stopping; });
 }
 
 FaultMode FaultProxy::mode() const {

@@ -83,7 +83,8 @@ class FaultProxy {
   std::uint16_t port() const;
   std::uint64_t seed() const;
 
-  /// Thread-safe; takes effect within one loop turn (the loop is woken).
+  /// Thread-safe. Returns once the proxy's loop has taken the mode: bytes read from then on,
+  /// on open connections too, are handled in the new mode. (Not from the loop's own thread.)
   void set_mode(FaultMode mode);
   FaultMode mode() const;
   /// Reset mode: each connection direction is cut after a byte count drawn from [min, max].

@@ -111,8 +111,13 @@ case_configuration_applied_and_rejected() {
   answer=$(head -1 "$work/config.sub" | cut -d' ' -f2-)
   [ "$(json_field "$answer" 'd["interval"], d["readings"], d["qos"]')" = "1.0 ['load'] 1" ] ||
     fail "configuration not applied: $answer"
-  # With interval 1 and only "load": several load readings, nothing else.
-  sleep 2.5
+  # With interval 1: two load readings come within about 1 s (the interval restarts at once);
+  # the old interval (60 s) would give none. 10 s is 10x what it takes.
+  local i
+  for i in $(seq 100); do
+    [ "$(count_lines "$work/readings.sub" 'sensors/load ')" -ge 2 ] && break
+    sleep 0.1
+  done
   [ "$(count_lines "$work/readings.sub" 'sensors/load ')" -ge 2 ] || fail "interval not applied"
 
   : >"$work/readings.sub.mark"
@@ -121,7 +126,6 @@ case_configuration_applied_and_rejected() {
     command_to "$id" configuration "$bad"
   done
   # Each document is its own mosquitto_pub: wait for all six answers, not for one of them.
-  local i
   for i in $(seq 100); do
     [ "$(count_lines "$work/config.sub" '"error"')" -ge 6 ] && break
     sleep 0.1
@@ -252,8 +256,13 @@ case_ha_discovery() {
   local id
   id=$(unique_id ha)
   start_agent "$id" --ha-discovery
-  sleep 1
-  discovery_documents "$work/ha.sub"
+  # The documents are published (retained, QoS 1) when the agent comes online: wait until the
+  # broker has them all rather than for a fixed time.
+  local i
+  for i in $(seq 10); do
+    discovery_documents "$work/ha.sub"
+    [ "$(count_lines "$work/ha.sub" '^homeassistant/sensor/')" -ge 3 ] && break
+  done
   [ "$(count_lines "$work/ha.sub" '^homeassistant/sensor/')" -ge 3 ] ||
     fail "fewer than 3 discovery documents"
   python3 - "$id" "$work/ha.sub" <<'PY' || fail "a discovery document is not what HA needs"

@@ -5,6 +5,8 @@
 set -u
 
 SKIP=77
+# shellcheck source=../../support/subscriber.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../support/subscriber.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mqtt-setup-test.XXXXXX")
 background_pids=()
 cleanup() {
@@ -49,11 +51,11 @@ await_line() {
 # How many lines match.
 count_lines() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
 
-# A subscriber printing `topic payload` lines into $1, for at most $4 seconds.
+# A subscriber printing `topic payload` lines into $1, for at most $4 seconds; returns once
+# the broker acknowledged the subscription.
 start_subscriber() {  # file port topic seconds
-  mosquitto_sub -h 127.0.0.1 -p "$2" -t "$3" -q 1 -v -W "$4" >"$1" 2>"$1.err" &
-  background_pids+=($!)
-  sleep 0.5  # no "subscribed" signal from mosquitto_sub; SUBACK on loopback takes far less
+  subscribe_confirmed "$1" -h 127.0.0.1 -p "$2" -t "$3" -q 1 -v -W "$4" ||
+    fail "no subscription to $3: $(tail -2 "$1.err")"
 }
 
 # The retained payload of topic $2 (empty when none), read within 2 s.

@@ -12,6 +12,8 @@ set -u
 CLI=${MQTT_SETUP_CLI:?set MQTT_SETUP_CLI to the mqtt-setup binary}
 BROKER_DIR=${MQTT_SETUP_TEST_BROKER_DIR:-}
 SKIP=77
+# shellcheck source=../../support/subscriber.sh
+. "$(dirname "$0")/../../support/subscriber.sh"
 LIMIT=30   # seconds any single command may take before it counts as hung
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mqtt-setup-cli-test.XXXXXX")
@@ -87,14 +89,13 @@ await_line() {
   return 1
 }
 
-# A subscriber collecting `topic payload` lines into $1 until $4 messages or $5 seconds.
+# A subscriber collecting `topic payload` lines into $1 until $4 messages or $5 seconds;
+# returns once the broker acknowledged the subscription.
 start_subscriber() {  # file port topic count seconds [mosquitto_sub args...]
   local file=$1 port=$2 topic=$3 count=$4 seconds=$5
   shift 5
-  mosquitto_sub -h 127.0.0.1 -p "$port" -t "$topic" -q 1 -v -C "$count" -W "$seconds" "$@" \
-    >"$file" 2>"$file.err" &
-  background_pids+=($!)
-  sleep 0.5  # mosquitto_sub has no "subscribed" signal; SUBACK on loopback takes far less
+  subscribe_confirmed "$file" -h 127.0.0.1 -p "$port" -t "$topic" -q 1 -v -C "$count" \
+    -W "$seconds" "$@" || fail "no subscription to $topic: $(tail -2 "$file.err")"
 }
 
 unique_id() { echo "cli-test-$1-$$-$RANDOM"; }
@@ -349,7 +350,7 @@ case_pipe_queue_file_survives_kill_9() {
   local port id pipe_pid i
   port=$(broker_port plain) || exit $?  # 77: skipped
   id=$(unique_id kill9)
-  seq 1 200 >"$work/input"
+  seq -f 'reading-%03g' 1 200 >"$work/input"
   # An outage: the input is read and queued, then the process is killed without a chance to
   # clean up, while its input is still open (so it is not exiting on its own).
   mkfifo "$work/fifo9"
@@ -359,11 +360,12 @@ case_pipe_queue_file_survives_kill_9() {
   background_pids+=($pipe_pid)
   exec 7>"$work/fifo9"  # this shell holds the write end: no end of input
   cat "$work/input" >&7
-  for i in $(seq 50); do
-    [ -s "$work/queue9" ] && [ "$(stat -c %s "$work/queue9")" -gt 4000 ] && break
+  # Killed once the last line is in the queue file (its records hold the payloads as they are).
+  for i in $(seq 200); do
+    grep -aq 'reading-200' "$work/queue9" 2>/dev/null && break
     sleep 0.1
   done
-  sleep 0.5
+  grep -aq 'reading-200' "$work/queue9" || fail "the last line never reached the queue file"
   kill -9 "$pipe_pid" 2>/dev/null
   wait "$pipe_pid" 2>/dev/null
   exec 7>&-
@@ -372,7 +374,7 @@ case_pipe_queue_file_survives_kill_9() {
   : >"$work/empty"
   run_cli_input "$work/empty" pipe -s "127.0.0.1:$port" -i "$id" --queue-file "$work/queue9" log
   expect_code 0 "pipe delivering the queue a killed run left"
-  await_line "$work/sub9" "^devices/$id/log 200$" 15 || fail "received: $(wc -l <"$work/sub9") lines"
+  await_line "$work/sub9" "^devices/$id/log reading-200$" 15 || fail "received: $(wc -l <"$work/sub9") lines"
   sed "s|^devices/$id/log ||" "$work/sub9" | diff -q - "$work/input" >/dev/null ||
     fail "the kept lines did not arrive complete and in order"
 }

@@ -36,6 +36,8 @@ forget() {  # pid: reaped already, so its number may be reused; never signal it 
   pids=("${keep[@]}")
 }
 fail() { echo "FAIL ($case_name): $*" >&2; exit 1; }
+# Where the time goes, for a run that comes close to CTest's limit: seconds since the start.
+phase() { echo "$case_name: [${SECONDS}s] $*"; }
 skip() { echo "SKIP ($case_name): $*" >&2; exit 77; }
 
 command -v mosquitto_sub >/dev/null && command -v mosquitto_pub >/dev/null ||
@@ -147,8 +149,10 @@ case "$case_name" in
     own_broker="clifaults_$$"
     bash "$broker_script" start "$broker_dir" "$own_broker" plain >/dev/null || fail "cannot start a broker"
     port=$(cat "$broker_dir/$own_broker.port")
+    phase "broker started"
     # Persistent subscriber session: what arrives while it reconnects is kept for it.
     start_subscriber "$port" 2 -c
+    phase "subscribed"
     # ~500 lines/s (10 s in all): the restarts fall mid-stream, and while mosquitto_sub waits
     # out its 1 s reconnect delay the broker queues < 1,000 messages for it (mosquitto's
     # max_queued_messages: beyond it the broker itself drops, which is not what we test).
@@ -160,15 +164,23 @@ case "$case_name" in
       >"$work/pipe.out" 2>"$work/pipe.err" &
     pipe=$!
     pids+=($pipe)
+    phase "pipe started"
     for r in 1 2 3; do
       sleep 2
       bash "$broker_script" restart "$broker_dir" "$own_broker" >/dev/null || fail "restart $r failed"
+      phase "broker restart $r done"
     done
+    # Bounded: 10 s of input, then at most --timeout (60 s) to deliver; twice that in all.
+    for i in $(seq 1400); do kill -0 "$pipe" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pipe" 2>/dev/null &&
+      fail "pipe still running 140 s after the start of its input: $(tail -3 "$work/pipe.err")"
     wait "$pipe"
     rc=$?
     forget "$pipe"
+    phase "pipe exited $rc"
     [ $rc -eq 0 ] || fail "pipe exited $rc: $(tail -3 "$work/pipe.err")"
     check_received yes "$broker_dir/$own_broker/mosquitto.log"
+    phase "checked"
     ;;
   *)
     echo "usage: cli_faults.sh pipe_qos1_resets|pipe_qos2_resets|pipe_broker_restarts" >&2

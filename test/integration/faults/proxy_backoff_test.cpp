@@ -1,9 +1,14 @@
 // Reconnect delays measured where they matter, at the server: the proxy accepts and resets
 // every attempt and notes its time. With first_ms = 100, max_ms = 800 and the default 50 %
-// jitter, retry k waits in [d_k / 2, d_k], d_k = min(800, 100 * 2^k): the ranges
-// [50,100] [100,200] [200,400] [400,800] [400,800]... do not overlap before the cap, so growth
-// is guaranteed, not just likely; the cap bounds every gap; and eight draws from [400, 800]
-// that all fall within 20 ms of each other would mean there is no jitter.
+// jitter, retry k waits in [d_k / 2, d_k], d_k = min(800, 100 * 2^k).
+//
+// A wiring test on the wall clock: that the facade's reconnect loop really waits out the
+// schedule (never early), grows it and caps it. The exact schedule (doubling, cap, jitter
+// bounds) is a matter for a test on a simulated clock; here every upper bound has a margin of
+// 5x, so a loaded CI machine (sanitizers, valgrind, parallel tests) cannot fail it by chance.
+// Early is impossible (a gap is the delay plus the client's own work), so the lower bounds
+// are exact; and without a cap the lower bounds alone would reach 6.4 s by retry 7, beyond
+// 5x the cap.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -35,8 +40,9 @@ TEST(FaultProxy, ReconnectDelaysGrowAreCappedAndJittered) {
   mqtt.setup_connection();
 
   constexpr std::size_t kAttempts = 13;  // 4 growing gaps + 8 capped ones
+  // Nominally <= 8 s in all; waited for up to 60 s (the loop ends as soon as they happened).
   const auto start = Clock::now();
-  while (proxy.accept_times().size() < kAttempts && Clock::now() - start < 20s) {
+  while (proxy.accept_times().size() < kAttempts && Clock::now() - start < 60s) {
     std::this_thread::sleep_for(20ms);
   }
   mqtt.disconnect();
@@ -51,28 +57,20 @@ TEST(FaultProxy, ReconnectDelaysGrowAreCappedAndJittered) {
   for (auto g : gaps) all += std::to_string(g) + " ";
   SCOPED_TRACE("gaps (ms): " + all);
 
-  // Each gap within its window; early is impossible, late only by scheduling (generous slack
-  // for a loaded CI machine, still far below the next window's floor growth).
-  constexpr long long kSlackMs = 250;
+  // Each gap no shorter than its window's floor (so they grow: retry 3's floor, 400 ms, is 4x
+  // retry 0's ceiling); no longer than 5x its window's ceiling.
   for (std::size_t k = 0; k < gaps.size(); ++k) {
     const long long d = std::min<long long>(800, 100LL << std::min<std::size_t>(k, 10));
     EXPECT_GE(gaps[k], d / 2 - 5) << "retry " << k;
-    EXPECT_LE(gaps[k], d + kSlackMs) << "retry " << k;
+    EXPECT_LE(gaps[k], 5 * d) << "retry " << k;
   }
-  // Growth until the cap: each window's floor is the previous window's ceiling, so the delays
-  // never shrink. A measured gap is delay + the client's own work for one attempt, which varies
-  // (the first attempt is slowest: cold code, and ~20x under valgrind), hence the tolerance.
-  constexpr long long kAttemptOverheadMs = 100;
-  for (std::size_t k = 1; k < 4; ++k) {
-    EXPECT_GE(gaps[k] + kAttemptOverheadMs, gaps[k - 1]) << "retry " << k;
-  }
-  // Jitter: the capped gaps are spread out, and centred near 600 ms.
+  // Jitter: eight draws from [400, 800] all within 20 ms of each other would mean none.
   const auto capped = std::vector<long long>(gaps.begin() + 4, gaps.end());
   const auto [lo, hi] = std::minmax_element(capped.begin(), capped.end());
   EXPECT_GE(*hi - *lo, 20) << "no jitter";
   const double mean = std::accumulate(capped.begin(), capped.end(), 0.0) / double(capped.size());
-  EXPECT_GT(mean, 440.0);
-  EXPECT_LT(mean, 800.0);
+  EXPECT_GT(mean, 395.0);
+  EXPECT_LT(mean, 5 * 800.0);
 }
 
 }  // namespace

@@ -215,10 +215,9 @@ TEST(DeepSleep, MessagesLostInADeadLinkAreSentAfterTheWake) {
     MQTTSetup device{address(link.port()), 0, std::nullopt, std::nullopt, sleepy(id, dir.path())};
     device.setup_connection();
     ASSERT_TRUE(device.is_connected());
-    link.set_mode(test::FaultMode::Blackhole);  // writes succeed, nothing arrives, nothing answers
-    // The proxy's loop takes the new mode at its next turn; bytes it reads in the current one
-    // would still be forwarded.
-    std::this_thread::sleep_for(100ms);
+    // Writes succeed, nothing arrives, nothing answers. set_mode() returns once the proxy's
+    // loop has taken the mode, so none of the numbers below can be forwarded.
+    link.set_mode(test::FaultMode::Blackhole);
     publish_numbers(device);
     auto slept = device.prepare_for_sleep(300);
     ASSERT_TRUE(slept.ok()) << slept.error().message();

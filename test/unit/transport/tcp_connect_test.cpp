@@ -1,6 +1,7 @@
 // TcpTransport::connect against loopback listeners: addresses, names, and each failure.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "mqtt_setup/platform.hpp"
@@ -101,18 +102,73 @@ TEST(TcpConnect, CloseFromAnotherThreadInterruptsConnect) {
   TcpTransport filler;
   ASSERT_TRUE(filler.connect("127.0.0.1", listener.port(), 2000).ok());
   TcpTransport transport;
+  // A close() that comes before connect() has begun finds nothing to interrupt (close() then
+  // connect() is how a caller reconnects), so the closer repeats it until connect() returns:
+  // whatever the scheduling, one lands while it waits.
+  std::atomic<bool> returned{false};
   std::thread closer([&] {
-    platform::sleep_ms(100);
-    transport.close();
+    while (!returned) {
+      transport.close();
+      platform::sleep_ms(10);
+    }
   });
   const Millis start = platform::now_ms();
   const auto result = transport.connect("127.0.0.1", listener.port(), 10'000);
   const Millis elapsed = platform::now_ms() - start;
+  returned = true;
   closer.join();
   if (result.ok()) GTEST_SKIP() << "this kernel accepted beyond the backlog";
   EXPECT_EQ(result.error(), TransportError::NotConnected);
   EXPECT_LT(elapsed, 5000U);
   EXPECT_FALSE(transport.is_open());
+}
+
+// The stop a disconnect() sends: it must reach a connect() that has not begun yet, or that
+// connect() runs its whole timeout against a silent broker.
+TEST(TcpConnect, InterruptBeforeConnectMakesItReturnAtOnce) {
+  Listener listener(AF_INET, 0);
+  ASSERT_TRUE(listener.ok());
+  TcpTransport filler;
+  ASSERT_TRUE(filler.connect("127.0.0.1", listener.port(), 2000).ok());
+  TcpTransport transport;
+  transport.interrupt();
+  const Millis start = platform::now_ms();
+  const auto result = transport.connect("127.0.0.1", listener.port(), 10'000);
+  const Millis elapsed = platform::now_ms() - start;
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error(), TransportError::NotConnected);
+  EXPECT_LT(elapsed, 1000U);
+  EXPECT_FALSE(transport.is_open());
+  // Once: the connect() after it works again.
+  Listener open_listener;
+  ASSERT_TRUE(open_listener.ok());
+  EXPECT_TRUE(transport.connect("127.0.0.1", open_listener.port(), 2000).ok());
+}
+
+TEST(TcpConnect, InterruptFromAnotherThreadStopsConnectWhateverTheTiming) {
+  Listener listener(AF_INET, 0);
+  ASSERT_TRUE(listener.ok());
+  TcpTransport filler;
+  ASSERT_TRUE(filler.connect("127.0.0.1", listener.port(), 2000).ok());
+  TcpTransport transport;
+  // One interrupt(), no sleep: it lands before, or during, the connect(); both must stop it.
+  std::thread stopper([&] { transport.interrupt(); });
+  const Millis start = platform::now_ms();
+  const auto result = transport.connect("127.0.0.1", listener.port(), 10'000);
+  const Millis elapsed = platform::now_ms() - start;
+  stopper.join();
+  if (result.ok()) GTEST_SKIP() << "this kernel accepted beyond the backlog";
+  EXPECT_EQ(result.error(), TransportError::NotConnected);
+  EXPECT_LT(elapsed, 5000U);
+}
+
+TEST(TcpConnect, CloseBeforeConnectDoesNotStopIt) {
+  Listener listener;
+  ASSERT_TRUE(listener.ok());
+  TcpTransport transport;
+  transport.close();
+  transport.close();
+  EXPECT_TRUE(transport.connect("127.0.0.1", listener.port(), 2000).ok());
 }
 
 TEST(TcpConnect, ReconnectClosesThePreviousConnection) {

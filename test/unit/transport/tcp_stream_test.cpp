@@ -95,7 +95,7 @@ TEST_F(TcpStream, ZeroTimeoutDoesNotWait) {
   const auto received = transport_.receive(buffer, 0);
   ASSERT_TRUE(received.ok());
   EXPECT_EQ(*received, 0U);
-  EXPECT_LT(platform::now_ms() - start, 50U);
+  EXPECT_LT(platform::now_ms() - start, 500U);  // no wait at all; 500 ms absorbs a busy machine
 
   peer_write({7});
   // Give loopback a moment to deliver, without a sleep-and-hope: poll the descriptor.
