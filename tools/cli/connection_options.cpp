@@ -114,6 +114,8 @@ void add_connection_options(CLI::App& command, ConnectionSettings& s, const Opti
         .add_option("--property", s.user_properties,
                     "user property KEY=VALUE on each message sent (repeatable; MQTT 5)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->expected(1)  // one KEY=VALUE per --property: positionals after it stay positionals
+        ->allow_extra_args(false)
         ->type_name("KEY=VALUE")
         ->group(mqtt5);
   }
