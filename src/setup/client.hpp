@@ -136,6 +136,9 @@ struct MQTTSetup::Impl {
   Error sleep_storage_error(Error::StorageFailure failure, int system_error,
                             SessionError session_error = SessionError::None);
   void maintain_outbox_file(Millis now);
+  /// The driver's next deadline, or sooner when the durable queue has a write or sync due.
+  Millis next_wake(Millis now) const;
+  int reported_outbox_error = 0;  // the durable queue's write error last put in last_error
 
   // --- network up/down (mqtt_setup.cpp): the platform's events, from setup_connection() until
   // disconnect(). Last, so that it goes first: its callback uses the members above.

@@ -43,7 +43,7 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
       attempt_connect(lock, *server);
       return;
     }
-    const Millis deadline = driver->next_deadline(now);
+    const Millis deadline = next_wake(now);
     const Millis wait = deadline == kNever || deadline <= now
                             ? max_wait_ms
                             : std::min<Millis>(deadline - now, max_wait_ms);
@@ -51,7 +51,7 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
     return;
   }
 
-  const Millis deadline = driver->next_deadline(now);
+  const Millis deadline = next_wake(now);
   const Millis most = waker.fd() >= 0 ? max_wait_ms : std::min(max_wait_ms, kMaxPollWithoutWakerMs);
   const Millis wait = deadline <= now ? 0 : std::min<Millis>(deadline - now, most);
   // Bytes the transport already holds (TLS: decrypted, inside mbedTLS) do not make the socket
@@ -94,9 +94,26 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
 }
 
 void MQTTSetup::Impl::maintain_outbox_file(Millis now) {
-  if (outbox_file) {
-    outbox_file->maintain(*session, now, std::max<std::uint64_t>(1 << 20, 4 * store.size()));
+  if (!outbox_file) return;
+  outbox_file->maintain(*session, now, std::max<std::uint64_t>(1 << 20, 4 * store.size()));
+  // A write that failed (disk full, NVS full) is not silent: last_error() and the log say so,
+  // once per new errno; the queue keeps working, only less of it is durable.
+  const int error = outbox_file->write_error();
+  if (error != 0 && error != reported_outbox_error) {
+    Error e;
+    e.kind = Error::Kind::Storage;
+    e.storage = Error::StorageFailure::QueueFile;
+    e.system_error = error;
+    counters.last_error = e;
+    log(LogLevel::Error, e.message());
   }
+  reported_outbox_error = error;
+}
+
+Millis MQTTSetup::Impl::next_wake(Millis now) const {
+  const Millis driver_deadline = driver->next_deadline(now);
+  if (!outbox_file) return driver_deadline;
+  return std::min(driver_deadline, outbox_file->next_maintenance());
 }
 
 void MQTTSetup::Impl::attempt_connect(std::unique_lock<std::mutex>& lock, std::size_t index) {

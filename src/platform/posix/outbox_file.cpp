@@ -65,6 +65,12 @@ std::unique_ptr<OutboxFile> OutboxFile::open(const std::string& path,
     error_number = errno;
     return nullptr;
   }
+  struct stat status{};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {  // a device, a FIFO: not ours
+    ::close(fd);
+    error_number = platform::kForeignQueueFile;
+    return nullptr;
+  }
   std::unique_ptr<OutboxFile> file(new OutboxFile(path, fd, sync_interval_ms));
   errno = 0;
   if (!file->read_existing()) {

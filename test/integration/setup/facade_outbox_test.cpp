@@ -1,9 +1,12 @@
 // Messages published while the broker is unreachable survive a restart of the program through
 // Options::queue_file, and arrive once a broker is there.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -134,6 +137,41 @@ TEST(FacadeOutbox, UnusableQueueFileIsReported) {
               durable("esp32_badfile", "/nonexistent-dir/queue.log")};
   EXPECT_EQ(m.last_error().kind, Error::Kind::Storage);
   EXPECT_NE(m.last_error().message().find("queue file"), std::string::npos);
+}
+
+// A queue file that cannot grow (disk full; here a file size limit) is not silent: the write
+// error reaches last_error(), while the messages stay queued in memory.
+TEST(FacadeOutbox, AFailingQueueFileWriteReachesLastError) {
+  const std::string file = (std::filesystem::temp_directory_path() /
+                            ("queue_full_" + std::to_string(::getpid()) + ".log"))
+                               .string();
+  std::filesystem::remove(file);
+  Options o = durable("esp32_diskfull", file);
+  o.queue_file_sync_ms = 0;
+  o.retry.first_ms = o.retry.max_ms = 600'000;  // stays offline, quietly
+  MQTTSetup offline{"127.0.0.1:1", 0, std::nullopt, std::nullopt, o};
+  auto sender = offline.setup_connection();
+  ASSERT_FALSE(offline.last_error().kind == Error::Kind::Storage) << offline.last_error().message();
+
+  // Beyond 4 KiB every write fails with EFBIG (SIGXFSZ ignored), as on a full disk.
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit limited = old;
+  limited.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+  for (int i = 0; i < 100; ++i) sender("sensors/reading", std::string(100, 'x'));
+  offline.flush(0);  // one turn of the loop while there is no connection: maintenance runs
+  const Error error = offline.last_error();
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+
+  EXPECT_EQ(error.kind, Error::Kind::Storage) << error.message();
+  EXPECT_EQ(error.system_error, EFBIG) << error.message();
+  EXPECT_NE(error.message().find("queue file"), std::string::npos) << error.message();
+  EXPECT_EQ(offline.stats().session.queued, 100u);  // nothing lost in memory
+  offline.disconnect();
+  std::filesystem::remove(file);
 }
 
 }  // namespace
