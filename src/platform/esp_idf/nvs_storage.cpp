@@ -3,7 +3,8 @@
 // a blob before it erases the old one, so a power cut leaves one of them whole, and it skips the
 // flash write when the content is unchanged (Storage::writeItem in components/nvs_flash/src/
 // nvs_storage.cpp, v5.0..v5.5). This class adds key checks and error mapping.
-// Not compiled here (no Xtensa toolchain): every call was checked against the v5.x headers.
+// Compiled for Xtensa in CI against test/esp_idf_model, and against the real v5.5 headers by
+// scripts/steps/esp32.sh --idf (docs/esp32.md).
 #if defined(ESP_PLATFORM)
 
 #include <cerrno>
