@@ -195,6 +195,7 @@ void MQTTSetup::disconnect() {
     if (m.session->connected()) {
       m.session->disconnect(platform::now_ms());
       m.transmit(lock);
+      ++m.counters.disconnects;  // a connection closed, by us
     }
     m.stopping = true;
     m.driver->stop();

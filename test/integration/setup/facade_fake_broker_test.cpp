@@ -237,7 +237,9 @@ TEST(FacadeFakeBroker, EveryFalseFromTheSenderLeavesAReason) {
 
   EXPECT_FALSE(sender("", 1));
   EXPECT_EQ(mqtt.last_error().session, SessionError::InvalidTopic);
+  EXPECT_EQ(mqtt.stats().disconnects, 0u);
   mqtt.disconnect();
+  EXPECT_EQ(mqtt.stats().disconnects, 1u);  // a connection closed by us counts too
 }
 
 }  // namespace
