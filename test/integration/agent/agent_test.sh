@@ -142,6 +142,18 @@ case_configuration_applied_and_rejected() {
 
 # commands/restart: acknowledged, then the same process (execv keeps the PID) starts afresh
 # and comes online again.
+# After commands/restart: the new image's own start, in the same process (a sanitizer build
+# takes a while to start).
+await_second_start() {
+  local i
+  for i in $(seq 100); do
+    [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -ge 2 ] && break
+    sleep 0.1
+  done
+  [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -eq 2 ] ||
+    fail "the agent did not start again in the same process"
+}
+
 case_restart() {
   need_clients
   local id
@@ -151,14 +163,8 @@ case_restart() {
   command_to "$id" restart now
   await_line "$work/restart.sub" "status/restart restarting$" 5 || fail "restart not acknowledged"
   await_line "$work/agent.out" '"event":"restarting"' 5 || fail "no restarting event"
-  # Wait for the new image's own start (a sanitizer build takes a while to start).
+  await_second_start
   local i
-  for i in $(seq 100); do
-    [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -ge 2 ] && break
-    sleep 0.1
-  done
-  [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -eq 2 ] ||
-    fail "the agent did not start again in the same process"
   # "online" after the acknowledgement: the new image's (a retained one from before may or may
   # not precede it: RabbitMQ sends retained messages to exact-topic subscriptions only).
   online_after_restart() {
@@ -185,13 +191,7 @@ case_restart_keeps_configuration() {
   command_to "$id" configuration '{"interval": 7}'
   await_line "$work/conf.sub" 'status/configuration \{"interval":7' 5 || fail "configuration not applied"
   command_to "$id" restart now
-  local i
-  for i in $(seq 100); do
-    [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -ge 2 ] && break
-    sleep 0.1
-  done
-  [ "$(count_lines "$work/agent.out" '"event":"started","pid":'"$agent_pid"',')" -eq 2 ] ||
-    fail "the agent did not start again in the same process"
+  await_second_start
   # A rejected configuration answers with the configuration in force: still interval 7.
   command_to "$id" configuration '{"colour": 1}'
   await_line "$work/conf.sub" '"configuration":\{"interval":7' 10 ||
