@@ -136,6 +136,8 @@ struct MQTTSetup::Impl {
   Error sleep_storage_error(Error::StorageFailure failure, int system_error,
                             SessionError session_error = SessionError::None);
   void maintain_outbox_file(Millis now);
+  /// A new write error of the durable queue becomes last_error() (publish() writes too).
+  void report_outbox_error();
   /// The driver's next deadline, or sooner when the durable queue has a write or sync due.
   Millis next_wake(Millis now) const;
   int reported_outbox_error = 0;  // the durable queue's write error last put in last_error

@@ -96,6 +96,11 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
 void MQTTSetup::Impl::maintain_outbox_file(Millis now) {
   if (!outbox_file) return;
   outbox_file->maintain(*session, now, std::max<std::uint64_t>(1 << 20, 4 * store.size()));
+  report_outbox_error();
+}
+
+void MQTTSetup::Impl::report_outbox_error() {
+  if (!outbox_file) return;
   // A write that failed (disk full, NVS full) is not silent: last_error() and the log say so,
   // once per new errno; the queue keeps working, only less of it is durable.
   const int error = outbox_file->write_error();

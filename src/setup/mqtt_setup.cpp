@@ -241,6 +241,7 @@ Result<Ticket, Error> MQTTSetup::Impl::publish_locked(std::unique_lock<std::mute
   if (stopping) return refuse(SessionError::NotConnected);
   const codec::Publish message{topic, payload, qos, retain, false, 0, publish_options.properties};
   auto ticket = session->publish(message, platform::now_ms(), publish_options);
+  report_outbox_error();  // the queue file is written inside publish() (a "stored" record)
   if (!ticket) return refuse(ticket.error());
   if (session->connected()) transmit(lock);
   return *ticket;
