@@ -119,6 +119,9 @@ TEST(FacadeOutbox, FullQueueKeepsMemoryFlatAndCountsEveryDrop) {
   auto sender = offline.setup_connection();
   const std::string reading(100, 'x');
   for (int i = 0; i < 2'000; ++i) sender("sensors/reading", reading);  // queue full by now
+  // What is measured: 100,000 more messages (17 MB if they were kept) leave memory flat. A
+  // one-time allocation of the runtime on the way (68 KiB was seen on a loaded machine, 1 run
+  // in ~10) is not growth; 256 KiB is far below what keeping even 2 % of them would take.
   const std::size_t before = resident_bytes();
   constexpr int kMore = 100'000;
   for (int i = 0; i < kMore; ++i) sender("sensors/reading", reading);
@@ -128,7 +131,7 @@ TEST(FacadeOutbox, FullQueueKeepsMemoryFlatAndCountsEveryDrop) {
   EXPECT_EQ(stats.dropped, 2'000u + kMore - 1000u);
   EXPECT_EQ(stats.published, 2'000u + kMore);
   if (!under_memory_tool()) {
-    EXPECT_LE(after, before + 64 * 1024) << "resident memory grew during the outage";
+    EXPECT_LE(after, before + 256 * 1024) << "resident memory grew during the outage";
   }
 }
 
