@@ -89,6 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   Millis now = 1000;
   std::uint64_t requests = 0, answered = 0;
+  std::set<std::uint32_t> request_tickets;  // SUBSCRIBEs accepted (a pending twin is not new)
   auto drain = [&] {
     for (int i = 0; i < 256; ++i) {
       auto ev = s.poll_event(now);
@@ -139,7 +140,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       case 3: {  // subscribe
         const codec::Subscription sub{"fuzz/#", static_cast<codec::QoS>(in.byte() % 3)};
-        if (s.subscribe(std::span{&sub, 1}, now).ok()) ++requests;
+        // The same SUBSCRIBE while one is pending is not queued again: its ticket comes back.
+        if (auto ticket = s.subscribe(std::span{&sub, 1}, now); ticket.ok())
+          if (request_tickets.insert(ticket->id).second) ++requests;
         break;
       }
       case 4:  // time passes
