@@ -17,7 +17,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then node_packag
 scripts/install-deps.sh openssl gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
   qemu-system-arm gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-xtensa-lx106 \
   picolibc-xtensa-lx106-elf libstdc++-arm-none-eabi-dev qemu-system-misc libnewlib-dev \
-  python3-kconfiglib \
+  python3-kconfiglib procps \
   clang-14 libclang-rt-14-dev valgrind strace \
   libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3 rabbitmq-server "${node_packages[@]}"
 

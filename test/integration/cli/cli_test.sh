@@ -542,9 +542,10 @@ case_listen_count_and_wait() {
   code=$?
   expect_code 0 "listen -C 3"
   [ "$(wc -l <"$work/out")" -eq 3 ] || fail "listen -C 3 printed $(wc -l <"$work/out") lines"
-  run_cli listen -s "127.0.0.1:$port" -W 1 "$topic/r"
-  expect_code 0 "listen -W 1 with a retained message"
-  grep -qx "$topic/r kept" "$work/out" || fail "listen -W 1 did not print the retained message"
+  # -C 1 ends it with the retained message; -W 10 only bounds a broken run.
+  run_cli listen -s "127.0.0.1:$port" -C 1 -W 10 "$topic/r"
+  expect_code 0 "listen -C 1 -W 10 with a retained message"
+  grep -qx "$topic/r kept" "$work/out" || fail "listen -C 1 did not print the retained message"
   run_cli listen -s "127.0.0.1:$port" -W 1 "$topic/nothing-here"
   expect_code 1 "listen -W 1 with no message"
   expect_one_error_line
@@ -639,14 +640,19 @@ case_pipe_sigterm_while_disconnected() {
   port=$(closed_port)
   mkfifo "$work/in"
   # --foreground: otherwise timeout(1) passes our SIGTERM on twice (to the child and its group),
-  # and a second signal means "give up at once".
-  timeout --foreground -k 10 "$LIMIT" "$CLI" pipe -s "127.0.0.1:$port" --retry-delay 0.2 \
+  # and a second signal means "give up at once". -v: its log says when it is past its first
+  # connection attempts (the input is read all along, so both lines are queued by then).
+  timeout --foreground -k 10 "$LIMIT" "$CLI" pipe -v -s "127.0.0.1:$port" --retry-delay 0.2 \
     --retry-max 0.4 a <"$work/in" >"$work/out" 2>"$work/err" &
   local piper=$!
   background_pids+=($piper)
   exec 7>"$work/in"
   printf 'one\ntwo\n' >&7
-  sleep 1.5  # past its first attempts: the lines are queued, the link is down
+  local tries
+  for tries in $(seq 300); do
+    [ "$(grep -c 'debug: connecting to' "$work/err")" -ge 4 ] && break
+    sleep 0.1
+  done
   start=$(date +%s%N)
   kill -TERM "$piper"
   wait "$piper"
@@ -654,7 +660,7 @@ case_pipe_sigterm_while_disconnected() {
   elapsed=$((($(date +%s%N) - start) / 1000000))
   exec 7>&-
   expect_code 5 "pipe stopped by SIGTERM with lines undelivered"
-  expect_one_error_line
+  [ "$(grep -c '^mqtt-setup: error: ' "$work/err")" -eq 1 ] || fail "not one error line"  # + -v log
   grep -q 'error: 2 of 2 messages not delivered: stopped by a signal' "$work/err" ||
     fail "the error line does not say what was left"
   [ "$elapsed" -lt 6000 ] || fail "SIGTERM took ${elapsed} ms (2 s for what is in flight)"
