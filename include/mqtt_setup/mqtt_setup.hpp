@@ -7,7 +7,10 @@
 // Ownership: MQTTSetup owns every buffer (allocated in the constructor and setup_connection();
 // nothing is allocated per publish). Threads: every public member may be called from any
 // thread. Handlers run on the connection's thread (the background thread, or the caller of
-// poll()); they may publish, and must not block for long.
+// poll()); they may publish, and must not block for long. No call waits on the network (except
+// disconnect(), at most 2 s, and flush(), as long as asked): publish() encodes into the queue and
+// the connection's thread writes; with Options::background = false, publish() writes what the
+// socket takes at once and poll() the rest. A stalled broker slows no caller.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +61,8 @@ struct ClientEvent {
     Delivered,      // ticket
     Dropped,        // ticket
     Subscribed,     // filter refused when refused = true
+    Written,        // QoS 0 messages went out (they get no acknowledgement; stats().session
+                    // .delivered counts them): one event for all a pass of the loop wrote
   };
   Kind kind = Kind::Connecting;
   std::string_view server;  // "host:port"
@@ -142,8 +147,10 @@ class MQTTSetup {
   /// succeeds (or, with Options::background = false, until poll() reconnects). Never throws.
   Sender setup_connection();
 
-  /// Sends DISCONNECT (after what is already in flight had a chance to go), closes the socket
-  /// and stops reconnecting. Safe to call twice, and from a handler (no handler runs after it).
+  /// Sends what is queued and DISCONNECT as far as the link takes them within 2 s (a stalled
+  /// link does not hold the caller longer; call flush() first to wait for acknowledgements),
+  /// closes the socket and stops reconnecting. Safe to call twice, and from a handler (no
+  /// handler runs after it).
   /// The destructor may run in a handler too with a background thread (the thread frees the
   /// client when the handler returns), but not with Options::background = false inside poll().
   void disconnect();

@@ -40,8 +40,11 @@ class OutboxFile final : public platform::DurableQueue {
 
   /// Replaces the log with one "stored" record per message the session still holds.
   bool rewrite(const Session& session) override;
-  /// rewrite() when the log has grown past `threshold` bytes; sync when the interval is due.
+  /// rewrite() when the log has grown past `threshold` bytes; when the sync interval is due,
+  /// marks a sync due (sync_due()), which run_sync() does outside the owner's lock.
   void maintain(const Session& session, Millis now, std::uint64_t threshold) override;
+  bool sync_due() const override { return sync_due_; }
+  void run_sync() override;
 
   std::uint64_t size() const { return size_; }
   /// The last write error (errno), 0 if none: the log keeps going but is not durable then.
@@ -61,6 +64,7 @@ class OutboxFile final : public platform::DurableQueue {
   std::uint32_t sync_interval_ms_;
   Millis last_sync_ = 0;
   bool dirty_ = false;
+  bool sync_due_ = false;  // maintain() found a sync due; run_sync() does it
   std::uint64_t size_ = 0;
   std::uint64_t discarded_ = 0;
   int write_error_ = 0;

@@ -69,6 +69,12 @@ class DurableQueue : public StoreJournal {
   virtual bool rewrite(const Session& session) = 0;
   /// Periodic upkeep: compaction past `threshold` bytes, syncing, deferred writes.
   virtual void maintain(const Session& session, Millis now, std::uint64_t threshold) = 0;
+  /// The part of maintain()'s work that waits on the disk (Linux: fdatasync), left for the
+  /// owner to run without its lock, so that a slow disk holds up no other caller. true: one is
+  /// due; run_sync() does it. Called by the thread that calls maintain(); stored() and
+  /// removed() may run on other threads meanwhile (under the owner's lock).
+  virtual bool sync_due() const { return false; }
+  virtual void run_sync() {}
   /// The last write error (errno), 0 if none.
   virtual int write_error() const = 0;
   /// When maintain() next has work to do (a deferred write or sync, a retry); 0: at once;

@@ -39,6 +39,8 @@ class TcpTransport final : public Transport {
   /// (the stream then holds a partial packet, so the connection is closed). Errors: Reset,
   /// Timeout, NotConnected, Io. Never raises SIGPIPE.
   Result<void, TransportError> send(std::span<const std::uint8_t> data) override;
+  /// Writes what the socket's buffer takes now; 0 when it is full. Errors as send().
+  Result<std::size_t, TransportError> send_some(std::span<const std::uint8_t> data) override;
 
   /// Waits up to `timeout_ms` for bytes (0: does not wait) and returns how many were read; 0
   /// means none arrived and the connection is still open. Errors: Closed (peer closed), Reset,

@@ -56,6 +56,9 @@ class TlsTransport final : public Transport {
 
   /// Encrypts and writes all of `data` (several records if needed). Errors as TcpTransport::send.
   Result<void, TransportError> send(std::span<const std::uint8_t> data) override;
+  /// Encrypts and writes what the socket takes now. A record begun and not yet written stays in
+  /// mbedTLS: the next call must start at the same byte. Errors as send().
+  Result<std::size_t, TransportError> send_some(std::span<const std::uint8_t> data) override;
 
   /// Waits up to `timeout_ms` (0: not at all) for the first bytes, then keeps decrypting
   /// without waiting until `out` is full or nothing more is available. So when it returns,

@@ -1,7 +1,8 @@
 // Byte streams under the session: plain TCP (BSD sockets, POSIX and lwIP) and TLS (mbedTLS).
 //
-// A transport is a blocking byte pipe with timeouts. One thread uses it at a time, except
-// that close() may be called from another thread to interrupt a blocked receive().
+// A transport is a byte pipe with timeouts: send() and receive() may wait, send_some() and
+// receive(…, 0) never do. One thread uses it at a time, except that close() may be called from
+// another thread to interrupt a blocked receive().
 #pragma once
 
 #include <cstddef>
@@ -42,6 +43,16 @@ class Transport {
                                                std::uint32_t timeout_ms) = 0;
   /// Writes all of `data` (handling partial writes) or fails.
   virtual Result<void, TransportError> send(std::span<const std::uint8_t> data) = 0;
+  /// Writes what the connection takes now, without waiting: returns how many bytes of `data`
+  /// went (0: none now; wait until native_handle() polls writable). A caller that got less
+  /// than all must call again with the rest, starting at the same byte (TLS keeps a record it
+  /// began). Errors as send(); after an error the transport is closed. A transport that cannot
+  /// write without waiting keeps this default, which waits as send() does.
+  virtual Result<std::size_t, TransportError> send_some(std::span<const std::uint8_t> data) {
+    auto sent = send(data);
+    if (!sent) return sent.error();
+    return data.size();
+  }
   /// Waits up to `timeout_ms` for bytes; returns how many were read (0: timed out, still open).
   virtual Result<std::size_t, TransportError> receive(std::span<std::uint8_t> out,
                                                       std::uint32_t timeout_ms) = 0;

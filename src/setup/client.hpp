@@ -94,8 +94,22 @@ struct MQTTSetup::Impl {
   /// Another thread runs the connection: the background thread, or setup_connection() still
   /// making its attempts on another thread (flush() and poll() must not: two threads in
   /// run_once() poll one socket, one reads the bytes, the other sleeps out its whole wait).
-  bool driven_elsewhere() const { return thread_running() || (started && !started_background); }
+  bool driven_elsewhere() const {
+    return thread_running() || (started && !started_background) || in_run_once;
+  }
   bool invalid_server = false;  // the server list did not parse
+
+  // --- writing (connection.cpp). No public call waits on the network: callers queue into the
+  // session and kick(); writes never block, and what a full socket did not take waits here.
+  codec::Bytes unsent;             // the rest of tx the socket has not taken yet
+  Millis write_stalled_at = 0;     // when `unsent` last made no progress
+  bool writing = false;            // disconnect() writes with the lock released: nobody else may
+  bool loop_waiting = false;       // the loop sleeps in poll()/wait: kick() must wake it
+  bool in_run_once = false;        // a thread is inside run_once() (a second poll() caller waits)
+  // stats().session.delivered accounted for by Delivered events and the last Written event.
+  std::uint64_t delivered_accounted = 0;
+  /// A Written event when QoS 0 messages went out since the last one (the loop's thread only).
+  void report_written(std::unique_lock<std::mutex>& lock);
 
   // --- connection.cpp: run by one thread at a time (the background thread or poll()'s caller)
   /// One step: reconnect if due, wait up to max_wait_ms for bytes or a deadline, act.
@@ -107,7 +121,18 @@ struct MQTTSetup::Impl {
                          const DriverOutcome& outcome);
   void connection_lost(std::unique_lock<std::mutex>& lock, const Error& error,
                        const DriverOutcome& outcome);
+  /// Writes what the session has to send, as far as the socket takes it now: never waits. What
+  /// the socket could not take stays in `unsent`; the loop waits for it to poll writable.
+  /// Nothing while another thread is writing (disconnect()'s last words).
   void transmit(std::unique_lock<std::mutex>& lock);
+  /// After a call from any thread queued something to send: the connection thread writes it
+  /// (woken if it sleeps); in poll mode, transmit() here, without waiting.
+  void kick(std::unique_lock<std::mutex>& lock);
+  /// disconnect(): what is queued and the DISCONNECT, as far as the link takes them before
+  /// `deadline` (waiting with the lock released).
+  void write_last_words(std::unique_lock<std::mutex>& lock, Millis deadline);
+  /// When a write that made no progress since write_stalled_at gives up (kNever: nothing waits).
+  Millis write_deadline() const;
   void close_transport();
   void background_loop();
 
@@ -135,7 +160,7 @@ struct MQTTSetup::Impl {
   Result<SleepReport, Error> save_sleep_state();
   Error sleep_storage_error(Error::StorageFailure failure, int system_error,
                             SessionError session_error = SessionError::None);
-  void maintain_outbox_file(Millis now);
+  void maintain_outbox_file(std::unique_lock<std::mutex>& lock, Millis now);
   /// A new write error of the durable queue becomes last_error() (publish() writes too).
   void report_outbox_error();
   /// The driver's next deadline, or sooner when the durable queue has a write or sync due.

@@ -24,12 +24,29 @@ namespace {
 constexpr std::uint32_t kMaxPollMs = 60'000;
 // Without a Waker (its eventfd could not be made), disconnect() is noticed this often instead.
 constexpr std::uint32_t kMaxPollWithoutWakerMs = 100;
+// A socket that takes no byte of a pending write for this long is a dead link (the transports'
+// own send timeout, TcpTransport::kDefaultSendTimeoutMs, for the same reason).
+constexpr Millis kWriteStallTimeoutMs = 10'000;
+
+// Marks the thread inside run_once(), so that poll() or flush() on another thread waits
+// instead of reading the same socket.
+class RunOnceScope {
+ public:
+  explicit RunOnceScope(bool& flag) : flag_(flag) { flag_ = true; }
+  ~RunOnceScope() { flag_ = false; }
+  RunOnceScope(const RunOnceScope&) = delete;
+  RunOnceScope& operator=(const RunOnceScope&) = delete;
+
+ private:
+  bool& flag_;
+};
 
 }  // namespace
 
 void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t max_wait_ms) {
   Millis now = platform::now_ms();
   if (stopping) return;
+  const RunOnceScope scope(in_run_once);
   if (driver->poll_rejoin_primary(now)) {  // stayed on a secondary long enough: leave it
     session->disconnect(now);
     transmit(lock);
@@ -37,7 +54,7 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
   if (session->state() == SessionState::Disconnected) {
     if (transport_open) close_transport();
     drain_events(lock);
-    maintain_outbox_file(now);
+    maintain_outbox_file(lock, now);
     if (stopping) return;
     if (const auto server = driver->poll_connect(now)) {
       attempt_connect(lock, *server);
@@ -47,25 +64,41 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
     const Millis wait = deadline == kNever || deadline <= now
                             ? max_wait_ms
                             : std::min<Millis>(deadline - now, max_wait_ms);
+    loop_waiting = true;
     changed.wait_for(lock, std::chrono::milliseconds(wait));
+    loop_waiting = false;
     return;
   }
 
-  const Millis deadline = next_wake(now);
+  // A write the socket did not take for too long: the link is dead.
+  if (!unsent.empty() && now >= write_deadline()) {
+    last_transport_error = TransportError::Timeout;
+    driver->handle_connection_lost(now);
+    drain_events(lock);
+    return;
+  }
+  Millis deadline = next_wake(now);
+  // Due now while the socket holds back a write: the session wants to send (what its timers
+  // wanted done was done by the last pass's handle_timeout()). Only the socket can move it.
+  if (!unsent.empty() && deadline <= now) deadline = write_deadline();
   const Millis most = waker.fd() >= 0 ? max_wait_ms : std::min(max_wait_ms, kMaxPollWithoutWakerMs);
   const Millis wait = deadline <= now ? 0 : std::min<Millis>(deadline - now, most);
   // Bytes the transport already holds (TLS: decrypted, inside mbedTLS) do not make the socket
   // readable; sleeping on it then would leave them unread until the next deadline.
   if (wait > 0 && transport->pending() == 0) {
-    pollfd fds[2] = {{transport->native_handle(), POLLIN, 0}, {waker.fd(), POLLIN, 0}};
+    const short events = unsent.empty() ? POLLIN : POLLIN | POLLOUT;
+    pollfd fds[2] = {{transport->native_handle(), events, 0}, {waker.fd(), POLLIN, 0}};
     const nfds_t count = waker.fd() >= 0 ? 2 : 1;
+    loop_waiting = true;
     lock.unlock();
     (void)::poll(fds, count, static_cast<int>(wait));
     lock.lock();
+    loop_waiting = false;
     if (count == 2 && (fds[1].revents & POLLIN) != 0) waker.drain();
     if (stopping) return;
     now = platform::now_ms();
   }
+  transmit(lock);  // the socket may take the rest of a write now
   // Read what is there (bounded, so a flood cannot starve timers and transmission).
   for (int reads = 0; reads < 16 && transport_open && session->state() != SessionState::Disconnected;
        ++reads) {
@@ -90,13 +123,33 @@ void MQTTSetup::Impl::run_once(std::unique_lock<std::mutex>& lock, std::uint32_t
   drain_events(lock);
   transmit(lock);
   drain_events(lock);
-  maintain_outbox_file(now);
+  report_written(lock);
+  maintain_outbox_file(lock, now);
 }
 
-void MQTTSetup::Impl::maintain_outbox_file(Millis now) {
+void MQTTSetup::Impl::report_written(std::unique_lock<std::mutex>& lock) {
+  // QoS 0 messages written count as delivered, with no event from the session: one event
+  // says so for all of them (a program waiting for its QoS 0 message to go out wakes on it).
+  const std::uint64_t delivered = session->stats().delivered;
+  if (delivered <= delivered_accounted || stopping) return;
+  delivered_accounted = delivered;
+  ClientEvent ev;
+  ev.kind = ClientEvent::Kind::Written;
+  ev.server = current_server;
+  emit(lock, ev);
+}
+
+void MQTTSetup::Impl::maintain_outbox_file(std::unique_lock<std::mutex>& lock, Millis now) {
   if (!outbox_file) return;
   outbox_file->maintain(*session, now, std::max<std::uint64_t>(1 << 20, 4 * store.size()));
   report_outbox_error();
+  if (outbox_file->sync_due()) {
+    // A slow disk must not hold up publish() or stats() on other threads.
+    platform::DurableQueue* file = outbox_file.get();
+    lock.unlock();
+    file->run_sync();
+    lock.lock();
+  }
 }
 
 void MQTTSetup::Impl::report_outbox_error() {
@@ -216,22 +269,75 @@ void MQTTSetup::Impl::connection_lost(std::unique_lock<std::mutex>& lock, const 
 }
 
 void MQTTSetup::Impl::transmit(std::unique_lock<std::mutex>& /*lock*/) {
-  if (!transport_open) return;
+  if (!transport_open || writing) return;
   const Millis now = platform::now_ms();
-  while (auto out = session->poll_transmit(tx, now)) {
-    auto sent = transport->send(*out);
-    if (!sent) {
-      last_transport_error = sent.error();
+  // Each pass takes what the session has queued (as many packets as fit in tx: publishes that
+  // came in while the socket was busy leave together, in one send) or ends. Bounded, so that a
+  // producer on another thread cannot keep this thread writing forever.
+  for (int passes = 0; passes < 64; ++passes) {
+    if (unsent.empty()) {
+      const auto out = session->poll_transmit(tx, now);
+      if (!out) return;
+      unsent = *out;
+      write_stalled_at = now;
+    }
+    const auto took = transport->send_some(unsent);
+    if (!took) {
+      last_transport_error = took.error();
+      unsent = {};
       driver->handle_connection_lost(now);
       waker.wake();
       return;
     }
+    if (*took > 0) {
+      write_stalled_at = now;
+      changed.notify_all();  // flush() waits for QoS 0 messages to be written
+    }
+    unsent = unsent.subspan(*took);
+    if (!unsent.empty()) return;  // the socket is full: the loop polls for it to drain
+  }
+  waker.wake();  // more may be queued: the loop comes back at once
+}
+
+void MQTTSetup::Impl::kick(std::unique_lock<std::mutex>& lock) {
+  if (driven_elsewhere()) {
+    // The connection thread writes. Awake, it transmits before it sleeps again; waiting for a
+    // full socket to drain, it writes this too when it can.
+    if (loop_waiting && unsent.empty()) {
+      loop_waiting = false;
+      waker.wake();
+      changed.notify_all();
+    }
+    return;
+  }
+  transmit(lock);  // poll mode: what the socket takes now; the next poll() writes the rest
+}
+
+Millis MQTTSetup::Impl::write_deadline() const {
+  return unsent.empty() ? kNever : write_stalled_at + kWriteStallTimeoutMs;
+}
+
+void MQTTSetup::Impl::write_last_words(std::unique_lock<std::mutex>& lock, Millis deadline) {
+  writing = false;
+  // Bounded by the deadline; the count guards against a clock that stopped.
+  for (int rounds = 0; rounds < 10'000 && transport_open; ++rounds) {
+    transmit(lock);
+    if (unsent.empty() || !transport_open) return;  // all written, or the link broke
+    const Millis now = platform::now_ms();
+    if (now >= deadline) return;
+    pollfd fd{transport->native_handle(), POLLOUT, 0};
+    writing = true;  // the loop and other callers keep off the socket meanwhile
+    lock.unlock();
+    (void)::poll(&fd, 1, static_cast<int>(std::min<Millis>(deadline - now, kMaxPollMs)));
+    lock.lock();
+    writing = false;
   }
 }
 
 void MQTTSetup::Impl::close_transport() {
   if (transport_open) transport->close();
   transport_open = false;
+  unsent = {};
 }
 
 void MQTTSetup::Impl::background_loop() {

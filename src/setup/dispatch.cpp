@@ -83,6 +83,7 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
       ev.kind = event.kind == Event::Kind::Delivered ? ClientEvent::Kind::Delivered
                                                      : ClientEvent::Kind::Dropped;
       ev.ticket = event.ticket;
+      if (event.kind == Event::Kind::Delivered) ++delivered_accounted;  // not a Written one
       changed.notify_all();
       emit(lock, ev);
       break;

@@ -12,6 +12,14 @@
 
 namespace mqtt_setup {
 
+namespace {
+
+// disconnect() gives the link this long to take what is queued and the DISCONNECT: a healthy
+// link takes them at once, a stalled one must not hold the caller up.
+constexpr Millis kDisconnectGraceMs = 2'000;
+
+}  // namespace
+
 MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
                       std::optional<std::string> user, std::optional<std::string> pass,
                       Options opts)
@@ -192,13 +200,17 @@ void MQTTSetup::disconnect() {
   std::unique_lock lock(m.mutex);
   const std::thread::id background_id = m.background_id;
   if (!m.stopping) {
-    if (m.session->connected()) {
-      m.session->disconnect(platform::now_ms());
-      m.transmit(lock);
-      ++m.counters.disconnects;  // a connection closed, by us
-    }
+    // The connection thread sees `stopping` when it next holds the lock and leaves its loop
+    // without writing again; this thread writes the last words.
     m.stopping = true;
     m.driver->stop();
+    m.waker.wake();
+    if (m.session->connected()) {
+      const Millis now = platform::now_ms();
+      m.session->disconnect(now);
+      m.write_last_words(lock, now + kDisconnectGraceMs);
+      ++m.counters.disconnects;  // a connection closed, by us
+    }
     m.close_transport();
     // Also stops a connect() on the connection thread, in progress or about to begin (that
     // thread releases the lock before connecting: a close() there could come too early).
@@ -243,7 +255,7 @@ Result<Ticket, Error> MQTTSetup::Impl::publish_locked(std::unique_lock<std::mute
   auto ticket = session->publish(message, platform::now_ms(), publish_options);
   report_outbox_error();  // the queue file is written inside publish() (a "stored" record)
   if (!ticket) return refuse(ticket.error());
-  if (session->connected()) transmit(lock);
+  if (session->connected()) kick(lock);
   return *ticket;
 }
 
@@ -277,7 +289,7 @@ bool MQTTSetup::flush(std::uint32_t timeout_ms) {
   Impl& m = *impl_;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::unique_lock lock(m.mutex);
-  while (m.session->stats().queued > 0) {
+  while (m.session->stats().queued > 0 || !m.unsent.empty()) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline || m.stopping) return false;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
@@ -301,7 +313,7 @@ bool MQTTSetup::subscribe(const codec::Subscription& subscription) {
   if (!codec::is_valid_topic_filter(subscription.filter)) return false;
   std::unique_lock lock(impl_->mutex);
   impl_->subscribe_locked(subscription);
-  if (impl_->session->connected()) impl_->transmit(lock);
+  if (impl_->session->connected()) impl_->kick(lock);
   return true;
 }
 
@@ -344,7 +356,7 @@ void MQTTSetup::on_command(std::string_view name, CommandHandler handler) {
     subscription.filter = filter;
     subscription.qos = QoS::AtLeastOnce;
     m.subscribe_locked(subscription);
-    if (m.session->connected()) m.transmit(lock);
+    if (m.session->connected()) m.kick(lock);
   }
 }
 

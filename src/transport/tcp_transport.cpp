@@ -341,6 +341,27 @@ Result<void, TransportError> TcpTransport::send(std::span<const std::uint8_t> da
   return use.release(result);
 }
 
+Result<std::size_t, TransportError> TcpTransport::send_some(std::span<const std::uint8_t> data) {
+  Use use(*this);
+  if (use.fd() < 0) return TransportError::NotConnected;
+  Result<std::size_t, TransportError> result = std::size_t{0};
+  std::size_t sent = 0;
+  // Bounded: each pass sends at least one byte or ends; the count guards against EINTR storms.
+  for (int tries = 0; sent < data.size() && tries < 1000; ++tries) {
+    const ssize_t n = ::send(use.fd(), data.data() + sent, data.size() - sent, kSendFlags);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && would_block(errno)) break;
+    result = n < 0 ? stream_error(errno) : TransportError::Io;
+    break;
+  }
+  if (result.ok()) result = sent;
+  return use.release(result);
+}
+
 Result<std::size_t, TransportError> TcpTransport::receive(std::span<std::uint8_t> out,
                                                           std::uint32_t timeout_ms) {
   Use use(*this);

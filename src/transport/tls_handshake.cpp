@@ -23,12 +23,21 @@ bool wants_io(int r) { return r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR
 
 int send_to_socket(void* context, const unsigned char* data, std::size_t size) {
   auto& state = *static_cast<TlsTransportState*>(context);
-  const auto sent = state.tcp.send({data, size});
+  const std::span<const std::uint8_t> bytes{data, std::min<std::size_t>(size, INT_MAX)};
+  if (!state.send_may_wait) {  // send_some(): what the socket takes now, else come back later
+    const auto took = state.tcp.send_some(bytes);
+    if (!took) {
+      state.io_error = took.error();
+      return MBEDTLS_ERR_NET_SEND_FAILED;
+    }
+    return *took == 0 ? MBEDTLS_ERR_SSL_WANT_WRITE : static_cast<int>(*took);
+  }
+  const auto sent = state.tcp.send(bytes);
   if (!sent) {
     state.io_error = sent.error();
     return MBEDTLS_ERR_NET_SEND_FAILED;
   }
-  return static_cast<int>(std::min<std::size_t>(size, INT_MAX));
+  return static_cast<int>(bytes.size());
 }
 
 int receive_from_socket(void* context, unsigned char* buffer, std::size_t size) {

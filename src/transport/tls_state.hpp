@@ -80,6 +80,7 @@ struct TlsTransportState {
 
   // --- the socket under mbedTLS (tls_transport.cpp's BIO callbacks)
   bool io_may_wait = false;       // false: never block (receive(…, 0) and after the first bytes)
+  bool send_may_wait = true;      // false inside send_some(): a full socket is WANT_WRITE
   std::uint64_t io_deadline = 0;  // when waiting, until then
   std::optional<TransportError> io_error;  // what the socket said when a callback failed
 

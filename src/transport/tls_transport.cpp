@@ -156,6 +156,34 @@ Result<void, TransportError> TlsTransport::send(std::span<const std::uint8_t> da
   return operation.finish(result);
 }
 
+Result<std::size_t, TransportError> TlsTransport::send_some(std::span<const std::uint8_t> data) {
+  TlsTransportState& s = *state_;
+  Operation operation(s);
+  if (!operation.started()) return TransportError::NotConnected;
+  s.io_error.reset();
+  s.io_may_wait = false;
+  s.send_may_wait = false;
+  Result<std::size_t, TransportError> result = std::size_t{0};
+  std::size_t sent = 0;
+  // One record per mbedtls_ssl_write(); WANT_WRITE: the socket is full (mbedTLS keeps the
+  // record it began and finishes it when called again with the same bytes).
+  const std::size_t max_rounds = data.size() / 256 + 16;
+  for (std::size_t round = 0; sent < data.size() && round < max_rounds; ++round) {
+    const int r = mbedtls_ssl_write(&s.ssl, data.data() + sent, data.size() - sent);
+    if (r > 0) {
+      sent += static_cast<std::size_t>(r);
+      continue;
+    }
+    if (r == 0 || r == MBEDTLS_ERR_SSL_WANT_READ) continue;
+    if (r == MBEDTLS_ERR_SSL_WANT_WRITE) break;
+    result = stream_failure(s, r);
+    break;
+  }
+  s.send_may_wait = true;
+  if (result.ok()) result = sent;
+  return operation.finish(result);
+}
+
 Result<std::size_t, TransportError> TlsTransport::receive(std::span<std::uint8_t> out,
                                                           std::uint32_t timeout_ms) {
   TlsTransportState& s = *state_;

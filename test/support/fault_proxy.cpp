@@ -40,13 +40,14 @@ std::string_view describe(FaultMode mode) {
     case FaultMode::Refuse: return "refuse";
     case FaultMode::Reject: return "reject";
     case FaultMode::Delay: return "delay";
+    case FaultMode::Stall: return "stall";
   }
   return "?";
 }
 
 std::optional<FaultMode> parse_fault_mode(std::string_view name) {
   for (auto m : {FaultMode::Pass, FaultMode::Reset, FaultMode::Blackhole, FaultMode::Refuse,
-                 FaultMode::Reject, FaultMode::Delay}) {
+                 FaultMode::Reject, FaultMode::Delay, FaultMode::Stall}) {
     if (describe(m) == name) return m;
   }
   return std::nullopt;
@@ -330,7 +331,8 @@ void FaultProxy::State::run() {
         if (dir.has_pending()) {
           fds.push_back({link.dst(d), POLLOUT, 0});
           owners.emplace_back(&link, d + 2);
-        } else if (!dir.eof && link.src(d) >= 0 && dir.delayed_bytes < kMaxDelayedBytes) {
+        } else if (m != FaultMode::Stall && !dir.eof && link.src(d) >= 0 &&
+                   dir.delayed_bytes < kMaxDelayedBytes) {
           fds.push_back({link.src(d), POLLIN, 0});
           owners.emplace_back(&link, d);
         }

@@ -13,6 +13,8 @@
 //   reject     accept, note the time, and reset at once: lets a test count and time attempts
 //              (accept_times()) while the client sees every attempt fail
 //   delay      forward each chunk `delay_ms` later (latency; order is kept)
+//   stall      read nothing from either side: the kernel buffers fill and the client's writes
+//              stop being taken (a peer that froze); forwarding resumes when the mode changes
 //
 // The mode applies to open connections too (switching to blackhole silences them) and can be
 // changed at any time from any thread. `drop_all()` resets every open connection at once.
@@ -30,7 +32,7 @@
 // It prints "fault_proxy: listening on 127.0.0.1:PORT seed N" on stdout, then executes
 // commands, one per line, read from stdin and from lines appended to the control file
 // (`echo blackhole >> "$ctl"`):
-//   pass | reset [MIN MAX] | blackhole | refuse | reject | delay MS | drop | stats | quit
+//   pass | reset [MIN MAX] | blackhole | refuse | reject | delay MS | stall | drop | stats | quit
 // `stats` prints "fault_proxy: stats accepted=N resets=N up=N down=N open=N" on stdout (also
 // printed at exit). SIGTERM/SIGINT end it cleanly; --max-seconds (default 600) bounds its life.
 #pragma once
@@ -46,7 +48,7 @@
 
 namespace mqtt_setup::test {
 
-enum class FaultMode : std::uint8_t { Pass, Reset, Blackhole, Refuse, Reject, Delay };
+enum class FaultMode : std::uint8_t { Pass, Reset, Blackhole, Refuse, Reject, Delay, Stall };
 
 std::string_view describe(FaultMode mode);
 std::optional<FaultMode> parse_fault_mode(std::string_view name);

@@ -25,7 +25,7 @@ void on_signal(int) { g_stop = 1; }
 int usage() {
   std::fprintf(stderr,
                "usage: fault_proxy --upstream HOST:PORT [--listen PORT] [--port-file F] "
-               "[--seed N] [--mode pass|reset|blackhole|refuse|reject|delay] "
+               "[--seed N] [--mode pass|reset|blackhole|refuse|reject|delay|stall] "
                "[--reset-bytes MIN:MAX] [--delay MS] [--control FILE] [--max-seconds S]\n");
   return 2;
 }

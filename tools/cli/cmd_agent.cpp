@@ -116,7 +116,6 @@ class Agent {
  private:
   Options agent_options(Options options) const {
     options.reconnect = true;
-    options.latest_per_topic = true;  // a stale reading is worth nothing once a newer one exists
     options.will = will_;
     options.queue_file = setup_.queue_file;
     options.tx_buffer_size = std::max(options.tx_buffer_size, kTransmitBytes);
@@ -132,8 +131,14 @@ class Agent {
     out_.write(to_json_line(line));
   }
 
-  void publish_text(const std::string& suffix, std::string_view text, QoS qos, bool retain) {
-    if (auto published = mqtt_.publish(suffix, codec::as_bytes(text), qos, retain); !published)
+  // `latest_only`: readings, where a stale value is worth nothing once a newer one exists (one
+  // still queued for the same topic is replaced). Answers and errors are each worth keeping.
+  void publish_text(const std::string& suffix, std::string_view text, QoS qos, bool retain,
+                    bool latest_only = false) {
+    PublishOptions options = setup_.publish;  // --expiry, --property
+    options.replace_queued = latest_only;
+    if (auto published = mqtt_.publish(suffix, codec::as_bytes(text), qos, retain, options);
+        !published)
       print_warning("cannot publish to " + mqtt_.topic(suffix) + ": " +
                     published.error().message());
   }
@@ -176,7 +181,7 @@ class Agent {
     const auto readings = take_readings(sources_, configuration_.readings);
     for (const Reading& reading : readings)
       publish_text(std::string(reading.kind->topic_suffix), reading.value, configuration_.qos,
-                   false);
+                   false, /*latest_only=*/true);
     event("readings", {{"count", readings.size()}});
     const auto interval = std::chrono::milliseconds(to_milliseconds(configuration_.interval_s));
     // On the grid of the first reading, skipping beats missed while a command ran.

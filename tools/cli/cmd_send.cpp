@@ -152,7 +152,7 @@ int run_send(CLI::App& command, SendArguments& args) {
                   failure.describe() + "; connection not recovered within --timeout (" +
                       seconds_text(setup.timeout) + "), message not delivered");
     }
-    wakeup.wait(deadline);
+    wakeup.wait(deadline);  // a Delivered (QoS 1/2) or Written (QoS 0) event ends it
   }
   mqtt.disconnect();
   return to_int(ExitCode::Success);

@@ -66,6 +66,7 @@ void ConnectionMonitor::handle(const ClientEvent& event) {
         break;
       case ClientEvent::Kind::Delivered:
       case ClientEvent::Kind::Dropped:
+      case ClientEvent::Kind::Written:
         break;  // counted by stats(); the wake-up is what matters
       case ClientEvent::Kind::Subscribed:
         if (event.refused)

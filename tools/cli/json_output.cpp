@@ -107,6 +107,7 @@ std::optional<Json> event_json(const ClientEvent& event) {
       break;
     case ClientEvent::Kind::Delivered:
     case ClientEvent::Kind::Dropped:
+    case ClientEvent::Kind::Written:
       return std::nullopt;
   }
   return line;

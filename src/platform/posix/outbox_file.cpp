@@ -203,10 +203,17 @@ bool OutboxFile::rewrite(const Session& session) {
 void OutboxFile::maintain(const Session& session, Millis now, std::uint64_t threshold) {
   if (size_ > threshold) rewrite(session);
   if (dirty_ && now - last_sync_ >= sync_interval_ms_) {
-    ::fdatasync(fd_);
+    // Records written after this point are dirty again and wait for the next interval.
+    sync_due_ = true;
     dirty_ = false;
     last_sync_ = now;
   }
+}
+
+void OutboxFile::run_sync() {
+  // fd_ changes only in rewrite(), which runs on this same thread (maintain()).
+  if (sync_due_) ::fdatasync(fd_);
+  sync_due_ = false;
 }
 
 std::unique_ptr<platform::DurableQueue> platform::open_durable_queue(

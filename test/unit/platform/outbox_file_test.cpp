@@ -135,10 +135,17 @@ TEST_F(OutboxFileTest, NextMaintenanceIsTheDueSync) {
   EXPECT_EQ(f->next_maintenance(), kNever);
   f->stored(1, packet("one"));
   EXPECT_EQ(f->next_maintenance(), 1000u);  // first sync: an interval after the start
+  EXPECT_FALSE(f->sync_due());
   f->maintain(session, 1000, 1 << 20);
   EXPECT_EQ(f->next_maintenance(), kNever);
+  // The fdatasync itself is left to run_sync(), which the client runs without its lock.
+  EXPECT_TRUE(f->sync_due());
   f->stored(2, packet("two"));
   EXPECT_EQ(f->next_maintenance(), 2000u);
+  f->run_sync();
+  EXPECT_FALSE(f->sync_due());
+  f->maintain(session, 1500, 1 << 20);  // the interval has not passed: nothing due
+  EXPECT_FALSE(f->sync_due());
 }
 
 TEST_F(OutboxFileTest, UnopenableFileReportsErrno) {
