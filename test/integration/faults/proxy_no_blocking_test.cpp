@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -111,6 +112,72 @@ TEST(FaultProxy, StalledBrokerBlocksNoCallerWhileTenMegabytesArePublished) {
   while (Clock::now() - healed < 30s && !mqtt.flush(1000)) {
   }
   EXPECT_TRUE(mqtt.flush(1000));
+  mqtt.disconnect();
+}
+
+// disconnect() gives a stalled link 2 s for its last words, not the 10 s a write may wait.
+TEST(FaultProxy, DisconnectOnAStalledLinkReturnsAfterItsGrace) {
+  const std::uint16_t broker = test::broker_port(test::kPlainBroker);
+  if (broker == 0) GTEST_SKIP() << "no broker: run through ctest";
+  test::FaultProxy proxy({.upstream_port = broker});
+  ASSERT_TRUE(proxy.ok());
+  Options o;
+  o.client_id = "no_blocking_disconnect";
+  o.queue_bytes = 1 << 20;
+  o.log = [](LogLevel, std::string_view) {};
+  MQTTSetup mqtt{"127.0.0.1:" + std::to_string(proxy.port()), 0, std::nullopt, std::nullopt, o};
+  mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  proxy.set_mode(test::FaultMode::Stall);
+  const std::string payload(1024, 'x');
+  // Until the socket buffers are full (a few MB on loopback) and messages stay queued: the last
+  // words cannot go. Bounded: 64 MB or 20 s.
+  // Stalled: messages stayed queued for half a second, time enough to write them otherwise.
+  const auto filling = Clock::now();
+  std::optional<Clock::time_point> queued_since;
+  bool stalled = false;
+  for (int i = 0; i < 64 * 1024 && !stalled && Clock::now() - filling < 20s; ++i) {
+    (void)mqtt.publish("bulk", codec::as_bytes(payload), QoS::AtMostOnce);
+    if (i % 64 == 0) std::this_thread::sleep_for(1ms);
+    if (mqtt.stats().session.queued <= 4) {
+      queued_since.reset();
+    } else if (!queued_since) {
+      queued_since = Clock::now();
+    }
+    stalled = queued_since && Clock::now() - *queued_since >= 500ms;
+  }
+  ASSERT_TRUE(stalled) << "the link never stalled";
+  ASSERT_TRUE(mqtt.is_connected());
+  const auto start = Clock::now();
+  mqtt.disconnect();
+  const double took = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  std::printf("no-blocking: disconnect() on a stalled link took %.0f ms\n", took);
+  EXPECT_LT(took, 6000.0);  // 2 s grace; 3x margin, and still below the old 10 s
+  EXPECT_FALSE(mqtt.is_connected());
+}
+
+// Options::background = false: publish() writes what the socket takes at once, so a message
+// leaves although nobody calls poll() (PubSubClient users expect it).
+TEST(FaultProxy, PollModePublishWritesWithoutAPoll) {
+  const std::uint16_t broker = test::broker_port(test::kPlainBroker);
+  if (broker == 0) GTEST_SKIP() << "no broker: run through ctest";
+  test::FaultProxy proxy({.upstream_port = broker});
+  ASSERT_TRUE(proxy.ok());
+  Options o;
+  o.client_id = "no_blocking_poll_mode";
+  o.background = false;
+  o.log = [](LogLevel, std::string_view) {};
+  MQTTSetup mqtt{"127.0.0.1:" + std::to_string(proxy.port()), 0, std::nullopt, std::nullopt, o};
+  mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  const std::uint64_t before = proxy.stats().bytes_up;
+  ASSERT_TRUE(mqtt.publish("one", codec::as_bytes("hello"), QoS::AtMostOnce).ok());
+  EXPECT_EQ(mqtt.stats().session.delivered, 1u);  // written inside publish()
+  const auto start = Clock::now();
+  while (proxy.stats().bytes_up == before && Clock::now() - start < 10s) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_GT(proxy.stats().bytes_up, before) << "the PUBLISH did not leave without a poll()";
   mqtt.disconnect();
 }
 
