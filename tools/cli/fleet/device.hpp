@@ -33,6 +33,9 @@ struct FleetCounters {
   std::uint64_t commands = 0;
   std::uint64_t refused = 0;  // CONNACKs that refused a device (credentials, id, version)
   codec::ConnectReturnCode last_refusal = codec::ConnectReturnCode::Accepted;
+  std::uint64_t moved = 0;     // devices that connected to a server not their first
+  std::uint64_t returned = 0;  // of those, devices that got back to their first
+  std::vector<std::uint64_t> connected_per_server;  // sessions up now, by --server position
 };
 
 struct ServerEndpoint {
@@ -46,6 +49,7 @@ struct FleetContext {
   int epoll_fd = -1;
   std::span<std::uint8_t> tx;  // one transmit buffer: each device writes its bytes at once
   std::vector<ServerEndpoint> servers;
+  std::uint32_t rotation = 0;  // --first-index - 1: device i's list starts at i + rotation
   BackoffPolicy backoff;
   AgentConfiguration defaults;  // interval, readings, qos of a device nobody reconfigured
   std::string will_suffix;
@@ -128,6 +132,9 @@ class Device {
   bool stopping_ = false;
   bool writable_watched_ = false;
   bool restart_requested_ = false;  // commands/restart: reconnect soon, not after a backoff
+  bool moved_ = false;              // connected to a server not its first, once at least
+  bool returned_ = false;           // and back on its first since
+  std::uint16_t server_ = 0;        // the connection's server, an index into context.servers
   codec::QoS qos_;
   std::uint8_t readings_mask_ = 0xff;  // bit i: synthetic_reading_names()[i]
   std::uint32_t interval_ms_ = 0;
