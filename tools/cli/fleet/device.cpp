@@ -184,6 +184,10 @@ void Device::on_connected(FleetContext& context) {
   driver_.handle_connack(context.now_ms);
   ++context.counters.connected;
   ++context.counters.connected_per_server[server_];
+  if (lost_at_ != 0) {
+    context.reconnect_time.add((context.now_ms - lost_at_) * 1000);
+    lost_at_ = 0;
+  }
   const bool on_primary = driver_.server() == 0;
   if (!on_primary && !moved_) {
     moved_ = true;
@@ -392,6 +396,8 @@ void Device::ended(FleetContext& context, const Event* event) {
   } else {
     (void)driver_.handle_transport_failed(false, now);  // no TCP connection
   }
+  const bool requested = event != nullptr && event->reason == DisconnectReason::Requested;
+  if (established_ && !stopping_ && !requested) lost_at_ = now;
   if (established_) {
     --context.counters.connected;
     --context.counters.connected_per_server[server_];

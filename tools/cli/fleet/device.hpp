@@ -59,6 +59,7 @@ struct FleetContext {
   std::uint64_t now_us = 0;
   FleetCounters counters;
   LatencyHistogram latency;
+  LatencyHistogram reconnect_time;  // a link lost (not asked for) -> the next CONNACK
   /// Bytes a socket did not take at once, per device index: rare (a full send buffer), so
   /// they live here rather than costing every device a buffer.
   std::unordered_map<std::uint32_t, std::vector<std::uint8_t>> unsent;
@@ -140,6 +141,7 @@ class Device {
   std::uint32_t interval_ms_ = 0;
   Millis wake_at_ = kNever;  // TcpConnecting: the connect timeout
   Millis next_publish_ = kNever;
+  Millis lost_at_ = 0;   // when a link broke that we did not end ourselves; 0: none pending
   Millis deadline_;
   Batch batches_[2];     // the two latest publish groups, for publish -> ack latency
 };

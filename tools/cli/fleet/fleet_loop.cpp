@@ -251,6 +251,7 @@ FleetSummary Fleet::summarise(std::uint64_t start_us) const {
   s.refused = context_.counters.refused;
   s.last_refusal = context_.counters.last_refusal;
   s.latency = context_.latency;
+  s.reconnect_time = context_.reconnect_time;
   set_latency_quantiles(s);
   s.moved = context_.counters.moved;
   s.returned = context_.counters.returned;

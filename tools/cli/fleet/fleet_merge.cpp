@@ -11,6 +11,13 @@ bool slower(const FleetSummary& a, const FleetSummary& b) {
   return a.latency_max_ms > b.latency_max_ms;
 }
 
+void merge_histogram(LatencyHistogram& into, const LatencyHistogram& from) {
+  for (std::size_t b = 0; b < LatencyHistogram::kBuckets; ++b)
+    if (from.bucket(b) != 0) into.merge_bucket(b, from.bucket(b));
+  into.merge_bucket(LatencyHistogram::kBuckets, from.overflow());
+  into.merge_max(from.max_us());
+}
+
 }  // namespace
 
 MergedFleet merge_shards(const std::vector<FleetShard>& shards) {
@@ -33,10 +40,8 @@ MergedFleet merge_shards(const std::vector<FleetShard>& shards) {
     t.connect_failures += s.connect_failures;
     t.moved += s.moved;
     t.returned += s.returned;
-    for (std::size_t b = 0; b < LatencyHistogram::kBuckets; ++b)
-      if (s.latency.bucket(b) != 0) t.latency.merge_bucket(b, s.latency.bucket(b));
-    t.latency.merge_bucket(LatencyHistogram::kBuckets, s.latency.overflow());
-    t.latency.merge_max(s.latency.max_us());
+    merge_histogram(t.latency, s.latency);
+    merge_histogram(t.reconnect_time, s.reconnect_time);
     t.baseline_rss_kib += s.baseline_rss_kib;
     t.connected_rss_kib += s.connected_rss_kib;
     t.peak_rss_kib += s.peak_rss_kib;

@@ -16,6 +16,10 @@ double rounded(double value, int decimals) {
   return std::round(value * scale) / scale;
 }
 
+double quantile_ms(const LatencyHistogram& h, double q) {
+  return static_cast<double>(h.quantile_us(q)) / 1000.0;
+}
+
 // Only the buckets that hold something: [[index, count], ...] of 0.1 ms buckets.
 Json histogram_json(const LatencyHistogram& h) {
   Json buckets = Json::array();
@@ -77,6 +81,11 @@ std::optional<FleetSummary> summary_from_json(const Json& j, std::string& error)
   }
   if (!histogram_from_json(j["latency_histogram"], s.latency)) {
     error = "latency_histogram is not [[bucket, count], ...] of 100 us buckets";
+    return std::nullopt;
+  }
+  if (j.contains("reconnect_histogram") &&
+      !histogram_from_json(j["reconnect_histogram"], s.reconnect_time)) {
+    error = "reconnect_histogram is not [[bucket, count], ...] of 100 us buckets";
     return std::nullopt;
   }
   set_latency_quantiles(s);
@@ -141,6 +150,11 @@ Json summary_json(const FleetSummary& s) {
   line["moved"] = s.moved;
   line["returned"] = s.returned;
   line["latency_histogram"] = histogram_json(s.latency);
+  line["reconnect_ms"] = {{"count", s.reconnect_time.count()},
+                          {"p50", rounded(quantile_ms(s.reconnect_time, 0.50), 3)},
+                          {"p99", rounded(quantile_ms(s.reconnect_time, 0.99), 3)},
+                          {"max", rounded(static_cast<double>(s.reconnect_time.max_us()) / 1000, 3)}};
+  line["reconnect_histogram"] = histogram_json(s.reconnect_time);
   line["baseline_rss_kib"] = s.baseline_rss_kib;
   line["connected_rss_kib"] = s.connected_rss_kib;
   line["peak_rss_kib"] = s.peak_rss_kib;
@@ -167,6 +181,12 @@ std::string summary_text(const FleetSummary& s) {
     text += format("failover       %llu devices moved to another server, %llu came back\n",
                    static_cast<unsigned long long>(s.moved),
                    static_cast<unsigned long long>(s.returned));
+  if (s.reconnect_time.count() > 0)
+    text += format("reconnect      p50 %.2f s, p99 %.2f s, max %.2f s (%llu links lost -> next "
+                   "CONNACK)\n",
+                   quantile_ms(s.reconnect_time, 0.50) / 1000, quantile_ms(s.reconnect_time, 0.99) / 1000,
+                   static_cast<double>(s.reconnect_time.max_us()) / 1e6,
+                   static_cast<unsigned long long>(s.reconnect_time.count()));
   text += format("publish->ack   p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", s.latency_p50_ms,
                  s.latency_p99_ms, s.latency_max_ms);
   text += format("memory         peak RSS %llu KiB; %.0f bytes per device (RSS when all were "

@@ -38,6 +38,7 @@ struct FleetSummary {
   codec::ConnectReturnCode last_refusal = codec::ConnectReturnCode::Accepted;
   double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0;
   LatencyHistogram latency;             // what the quantiles come from (exported in --json)
+  LatencyHistogram reconnect_time;      // link lost (not by us) -> next CONNACK, per device
   std::uint64_t moved = 0;              // devices that connected to a server not their first
   std::uint64_t returned = 0;           // of those, devices back on their first server since
   std::uint64_t baseline_rss_kib = 0;   // before the devices existed
