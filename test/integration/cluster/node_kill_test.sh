@@ -68,6 +68,8 @@ case_node_kill() {
   background_pids+=($!)
   await_line "$work/listen.log" 'received SUBACK' 30 || fail "listen did not subscribe"
 
+  local fleet_started
+  fleet_started=$(now)
   timeout -k 2 170 "$CLI" fleet "${common[@]}" --no-clean --devices "$DEVICES" --interval 10 \
     --duration 150 --drain 20 --prefix "cluster-$$-" --json --stats-file "$work/fleet.csv" \
     >"$work/fleet.out" 2>"$work/fleet.err" </dev/null &
@@ -116,12 +118,14 @@ case_node_kill() {
   python3 - "$work" "$LINES" "$victim" "$connections" "$start_s" "$memory_kib" "$missing" "$duplicates" \
     "$(reconnect_s "$work/pipe.out" '"event":"connected"')" \
     "$(reconnect_s "$work/listen.log" 'debug: connected to')" \
-    "$(echo "$restarted_at - $kill_at" | bc)" >"$work/results.json" <<'PY' ||
+    "$(echo "$restarted_at - $kill_at" | bc)" "$(echo "$kill_at - $fleet_started" | bc)" \
+    >"$work/results.json" <<'PY' ||
 import json, sys
-work, lines, victim, connections, start_s, memory_kib, missing, duplicates, pipe_s, listen_s, down_s = sys.argv[1:]
+work, lines, victim, connections, start_s, memory_kib, missing, duplicates, pipe_s, listen_s, down_s, kill_s = sys.argv[1:]
 fleet = json.loads(open(work + "/fleet.out").read())
 print(json.dumps({
     "killed_node": victim, "connections_before": connections, "node_down_s": round(float(down_s), 1),
+    "killed_at_fleet_s": round(float(kill_s), 1),
     "cluster_start_s": round(float(start_s), 1), "cluster_memory_mib": round(int(memory_kib) / 1024),
     "pipe": {"lines": int(lines), "lost": int(missing), "duplicates": int(duplicates),
              "reconnect_s": pipe_s},
