@@ -62,15 +62,22 @@ start() {
   dir=$(cd "$dir" && pwd)
   local started cookie n servers=""
   started=$(date +%s.%N)
-  node epmd "$dir/epmd" || { stop; die "cannot start the Erlang port mapper"; }
+  # All ten ports from one call: distinct, though the nodes boot side by side.
+  local ports
+  read -r -a ports <<<"$(bash "$node_script" free-ports "$dir" 10)"
+  [ "${#ports[@]}" -eq 10 ] || die "cannot find free ports"
+  RABBITMQ_PORTS=${ports[9]} node epmd "$dir/epmd" || { stop; die "cannot start the Erlang port mapper"; }
   cookie=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   export RABBITMQ_SHARED_EPMD=$(cat "$dir/epmd/epmd.port") RABBITMQ_COOKIE=$cookie
   export RABBITMQ_EXTRA_CONF="mqtt.durable_queue_type = quorum"
   # The three boot at once (the cores are the limit, not the order); b and c join a after.
   local pids=()
+  local i=0
   for n in "${NODES[@]}"; do
-    RABBITMQ_NODE_NAME=$(node_name "$n") node start "$dir/$n" >"$dir/$n.start.log" 2>&1 &
+    RABBITMQ_NODE_NAME=$(node_name "$n") RABBITMQ_PORTS="${ports[*]:$((3 * i)):3}" \
+      node start "$dir/$n" >"$dir/$n.start.log" 2>&1 &
     pids+=($!)
+    i=$((i + 1))
   done
   local failed=0
   for n in "${!pids[@]}"; do wait "${pids[$n]}" || failed=1; done

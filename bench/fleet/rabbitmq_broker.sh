@@ -11,6 +11,7 @@
 #   rabbitmq_broker.sh kill    DIR  kill -9 the Erlang VM (a crash, for failover tests)
 #   rabbitmq_broker.sh restart DIR  start it again on the same ports, name and data
 #   rabbitmq_broker.sh ctl DIR ARGS...  rabbitmqctl ARGS against this node
+#   rabbitmq_broker.sh free-ports DIR N  print N distinct free ports (DIR unused)
 #   rabbitmq_broker.sh epmd    DIR  only an Erlang port mapper, for a cluster's nodes to share:
 #                                   DIR/epmd.port, DIR/epmd.pid (`stop DIR` stops it)
 #
@@ -20,6 +21,9 @@
 #                           cluster must share one (they find each other through it)
 #   RABBITMQ_COOKIE         Erlang cookie (nodes of one cluster share it)
 #   RABBITMQ_EXTRA_CONF     lines appended to rabbitmq.conf
+#   RABBITMQ_PORTS          "MQTT AMQP DIST [EPMD]" (`epmd`: "EPMD"): ports a caller chose, so
+#                           that nodes started side by side cannot pick the same (default: free
+#                           ports below the ephemeral range)
 #   RABBITMQ_START_LIMIT_S  seconds allowed to open the MQTT port (90)
 set -u
 die() { echo "rabbitmq_broker.sh: $*" >&2; exit 1; }
@@ -32,7 +36,23 @@ SERVER=${RABBITMQ_SERVER:-/usr/lib/rabbitmq/bin/rabbitmq-server}
 CTL=${RABBITMQ_CTL:-/usr/lib/rabbitmq/bin/rabbitmqctl}
 START_LIMIT_S=${RABBITMQ_START_LIMIT_S:-90}
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# N distinct free loopback ports below the kernel's ephemeral range, so that no outgoing
+# connection takes one between now and the node's listen (a node boots for seconds).
+free_ports() {  # N
+  python3 - "$1" <<'PY'
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+held = []
+while len(held) < int(sys.argv[1]):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", random.randrange(10000, max(10001, low))))
+        held.append(s)
+    except OSError:
+        s.close()
+print(" ".join(str(s.getsockname()[1]) for s in held))
+PY
+}
 accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Alive, not a zombie, and started with our directory in its environment or command line.
 is_ours() {
@@ -53,9 +73,12 @@ stop_pid_file() {  # file [signal]
   rm -f "$1"
 }
 
+# The VM first: SIGTERM makes it shut down cleanly, and its wrapper script then ends. (Stopping
+# the wrapper first makes it run `rabbitmqctl shutdown`, whose Erlang VM starts an `epmd -daemon`
+# of its own if ours is gone by then, one that nobody stops.)
 stop() {
-  stop_pid_file "$dir/pid"
-  stop_pid_file "$dir/rabbit.pid"  # the VM, in case its wrapper script was gone already
+  stop_pid_file "$dir/rabbit.pid"
+  stop_pid_file "$dir/pid"  # a wrapper whose VM never wrote its PID
   stop_pid_file "$dir/epmd.pid"
   rm -f "$dir/port"
 }
@@ -96,8 +119,8 @@ start() {
   mkdir -p "$dir" || die "cannot create $dir"
   dir=$(cd "$dir" && pwd)
   local mqtt_port amqp_port dist_port epmd_port
-  mqtt_port=$(free_port); amqp_port=$(free_port); dist_port=$(free_port)
-  epmd_port=${RABBITMQ_SHARED_EPMD:-$(free_port)}
+  read -r mqtt_port amqp_port dist_port epmd_port <<<"${RABBITMQ_PORTS:-$(free_ports 4)}"
+  epmd_port=${RABBITMQ_SHARED_EPMD:-$epmd_port}
   cat >"$dir/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$amqp_port
 mqtt.listeners.tcp.default = 127.0.0.1:$mqtt_port
@@ -134,7 +157,7 @@ epmd_only() {
   mkdir -p "$dir" || die "cannot create $dir"
   dir=$(cd "$dir" && pwd)
   local port
-  port=$(free_port)
+  port=${RABBITMQ_PORTS:-$(free_ports 1)}
   start_epmd "$port"
   echo "$port" >"$dir/epmd.port"
 }
@@ -162,5 +185,6 @@ case "$command" in
   restart) restart ;;
   ctl) ctl "$@" ;;
   epmd) epmd_only ;;
+  free-ports) free_ports "${1:-1}" ;;
   *) die "$usage" ;;
 esac
