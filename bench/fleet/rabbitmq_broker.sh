@@ -56,7 +56,7 @@ PY
 accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Alive, not a zombie, and started with our directory in its environment or command line.
 is_ours() {
-  [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat")" != Z ] &&
+  [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ] &&
     { tr "\0" "\n" <"/proc/$1/environ"; tr "\0" "\n" <"/proc/$1/cmdline"; } 2>/dev/null |
     grep -qF -- "$dir"
 }
