@@ -216,7 +216,6 @@ void Fleet::sample(std::FILE* stats, FleetSample& previous, std::uint64_t start_
   now.elapsed_s = static_cast<double>(context_.now_us - start_us) / 1e6;
   now.devices = plan_.devices;
   now.counters = context_.counters;
-  now.connected_per_server = context_.counters.connected_per_server;
   now.rss_kib = resident_kib();
   const double seconds = std::max(1e-3, now.elapsed_s - previous.elapsed_s);
   now.published_per_s =

@@ -126,7 +126,7 @@ void write_stats_row(std::FILE* file, const FleetSample& s) {
                s.acknowledged_per_s, static_cast<unsigned long long>(s.counters.reconnects),
                static_cast<unsigned long long>(s.counters.connect_failures),
                static_cast<unsigned long long>(s.rss_kib));
-  for (const std::uint64_t connected : s.connected_per_server)
+  for (const std::uint64_t connected : s.counters.connected_per_server)
     std::fprintf(file, ",%llu", static_cast<unsigned long long>(connected));
   std::fputs("\n", file);
   std::fflush(file);

@@ -15,7 +15,6 @@ namespace mqtt_setup::cli {
 
 /// One sample of the run, once a second.
 struct FleetSample {
-  std::vector<std::uint64_t> connected_per_server;  // in --server order
   double elapsed_s = 0;
   std::uint32_t devices = 0;
   FleetCounters counters;
