@@ -23,6 +23,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_strin
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # consumer_build installs the library and builds a separate project against it without the
 # sanitizer flags: a sanitized static library cannot link there, so it runs in the normal build.
-# The RabbitMQ run is about the second broker, not our memory safety: the normal build has it.
+# The RabbitMQ runs (one node, and the cluster's node-kill test) are about the broker, not our
+# memory safety: the normal build has them.
 ctest --test-dir "$build" --output-on-failure -j"$jobs" --timeout 300 \
-  -E '^(consumer_build|fleet\.rabbitmq)$'
+  -E '^(consumer_build|fleet\.rabbitmq|cluster\.node_kill)$'

@@ -232,6 +232,7 @@ ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings
   options.attempts = static_cast<std::uint32_t>(settings.attempts);
   options.retry.first_ms = to_milliseconds(settings.retry_delay_s);
   options.retry.max_ms = to_milliseconds(settings.retry_max_s);
+  options.primary_return_ms = to_milliseconds(settings.primary_return_s);
   options.queue_messages = static_cast<std::uint32_t>(settings.queue);
   resolve_mqtt5(settings, setup);
   options.overflow = OverflowPolicy::DropOldest;

@@ -1,7 +1,8 @@
 // mqtt-setup fleet: N simulated devices against a broker, as a load generator and as the proof
 // that the sans-IO core scales (docs/cli.md). The connection options are the same as for every
 // other command; the fleet reads the server list, credentials, keep-alive, QoS, backoff and last
-// will from them, and names its devices {--prefix}{1..N}.
+// will from them, and names its devices {--prefix}{1..N} ({--first-index}... for a shard). Each
+// device has the whole server list, rotated by its number, and fails over along it.
 //
 // Exit codes: 0 every device connected and nothing was lost; 1 some device never connected;
 // 5 messages were lost (not acknowledged by the end of the drain).
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -61,7 +63,12 @@ std::vector<ServerEndpoint> resolve_endpoints(const std::string& servers,
 void check_fleet_options(const FleetPlan& plan) {
   if (plan.prefix.size() > kMaxPrefixBytes)
     throw UsageError("--prefix may be at most " + std::to_string(kMaxPrefixBytes) + " bytes");
-  check_client_id(plan.prefix + "1");
+  const std::uint64_t last = std::uint64_t{plan.first_index} + plan.devices - 1;
+  if (last > std::numeric_limits<std::uint32_t>::max())
+    throw UsageError("--first-index " + std::to_string(plan.first_index) + " + --devices " +
+                     std::to_string(plan.devices) + " goes past device number " +
+                     std::to_string(std::numeric_limits<std::uint32_t>::max()));
+  check_client_id(plan.prefix + std::to_string(last));
 }
 
 int run_fleet(CLI::App& command, FleetArguments& args) {
@@ -93,6 +100,7 @@ int run_fleet(CLI::App& command, FleetArguments& args) {
   plan.clean_session = setup.options.clean_session;
   plan.connect_timeout_ms = setup.options.connect_timeout_ms;
   plan.backoff = setup.options.retry;
+  plan.primary_return_ms = setup.options.primary_return_ms;
   plan.will = setup.options.will.value_or(LastWill{});
   plan.qos = setup.qos;
   plan.progress_on_tty = ::isatty(STDERR_FILENO) == 1;
@@ -152,6 +160,14 @@ Command add_fleet_command(CLI::App& app) {
   command
       ->add_option("--prefix", plan.prefix, "client id prefix: devices are P1..PN (default: fleet-)")
       ->type_name("P")
+      ->group(fleet);
+  command
+      ->add_option("--first-index", plan.first_index,
+                   "number of the first device: P{N}..P{N+devices-1}, so that several fleet "
+                   "processes (on several machines) make one fleet without clashing ids "
+                   "(default: 1)")
+      ->check(CLI::Range(1u, 4'000'000'000u).description(""))
+      ->type_name("N")
       ->group(fleet);
   command
       ->add_option("--connect-rate", plan.connect_rate,

@@ -18,5 +18,6 @@ Command add_pipe_command(CLI::App& app);
 Command add_listen_command(CLI::App& app);
 Command add_agent_command(CLI::App& app);
 Command add_fleet_command(CLI::App& app);
+Command add_fleet_report_command(CLI::App& app);
 
 }  // namespace mqtt_setup::cli

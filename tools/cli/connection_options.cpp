@@ -90,6 +90,14 @@ void add_connection_options(CLI::App& command, ConnectionSettings& s, const Opti
       ->check(seconds(true))
       ->type_name("S")
       ->group(connection);
+  command
+      .add_option("--primary-return", s.primary_return_s,
+                  "connected to a server not first in --server this long: leave it (a clean "
+                  "DISCONNECT) to try the first again, coming back if it is still down "
+                  "(default: 0, only on the next reconnect)")
+      ->check(seconds(true))
+      ->type_name("S")
+      ->group(connection);
   if (set.will) {
     command.add_option("--will-topic", s.will_topic, "last will topic, under devices/{client_id}/")
         ->type_name("SUFFIX")

@@ -26,6 +26,7 @@ struct ConnectionSettings {
   int attempts = 3;
   double retry_delay_s = 2;
   double retry_max_s = 60;
+  double primary_return_s = 0;  // 0: back to the first server only on the next reconnect
   bool tls = false;
   std::string cafile, capath, cert, key, tls_server_name;
   bool insecure = false;

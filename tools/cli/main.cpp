@@ -28,6 +28,7 @@ std::vector<Command> add_commands(CLI::App& app) {
       add_listen_command(app),
       add_agent_command(app),
       add_fleet_command(app),
+      add_fleet_report_command(app),
   };
 }
 
@@ -101,7 +102,7 @@ int parse_and_run(const std::vector<std::string>& args) {
   if (const std::string_view first = args[1];
       !first.starts_with('-') && !is_command(cli.commands, first))
     return fail(ExitCode::Usage, "unknown command \"" + std::string(first) +
-                                     "\" (commands: id, send, pipe, listen, agent, fleet)");
+                                     "\" (commands: id, send, pipe, listen, agent, fleet, fleet-report)");
   try {
     parse(cli, args);
   } catch (const CLI::ParseError& e) {

@@ -43,6 +43,65 @@ case_fleet_200() {
   [ "$(retained "$port" "devices/${prefix}7/status/online")" = offline ] || fail "no offline at the end"
 }
 
+# A server list with a dead first entry: each device's list is rotated by its number, so half
+# the devices start on the dead server and fail over to the live one (moved, never returned).
+case_fleet_failover() {
+  need_clients
+  local port dead
+  port=$(broker_port plain)
+  dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  start_limited 60 "$work/fleet.out" "$work/fleet.err" "$CLI" fleet \
+    -s "127.0.0.1:$dead,127.0.0.1:$port" --retry-delay 0.2 --devices 20 --interval 1 \
+    --duration 3 --prefix "fleet-failover-$$-" --stats-file "$work/fleet.csv" --json
+  await_exit "$started_pid" 50 || fail "the fleet did not finish"
+  [ "$code" -eq 0 ] || fail "exit code $code"
+  [ "$(summary_field 'd["connected"], d["lost"], d["moved"], d["returned"]')" = "20 0 10 0" ] ||
+    fail "expected 20 connected, 0 lost, 10 moved, 0 returned"
+  head -1 "$work/fleet.csv" | grep -q ',connected_server1,connected_server2$' ||
+    fail "no per-server columns in --stats-file"
+  awk -F, 'NR > 1 && ($10 != 0 || $11 != $2) { bad = 1 } END { exit bad }' "$work/fleet.csv" ||
+    fail "a device counted on the dead server, or per-server counts not adding up"
+}
+
+# Two fleet processes make one fleet (--first-index), and fleet-report sums them up.
+case_fleet_report() {
+  need_clients
+  local port prefix
+  port=$(broker_port plain)
+  prefix="fleet-shard-$$-"
+  start_subscriber "$work/online.sub" "$port" "devices/+/status/online" 30
+  start_limited 60 "$work/a.json" "$work/a.err" "$CLI" fleet -s "127.0.0.1:$port" --devices 10 \
+    --interval 1 --duration 3 --prefix "$prefix" --json
+  local a=$started_pid
+  start_limited 60 "$work/b.json" "$work/b.err" "$CLI" fleet -s "127.0.0.1:$port" --devices 10 \
+    --first-index 11 --interval 1 --duration 3 --prefix "$prefix" --json
+  await_exit "$started_pid" 50 && [ "$code" -eq 0 ] || fail "second shard: exit code $code"
+  await_exit "$a" 50 && [ "$code" -eq 0 ] || fail "first shard: exit code $code"
+  [ "$(grep -o "devices/${prefix}[0-9]*/" "$work/online.sub" | sort -u | wc -l)" -eq 20 ] ||
+    fail "not 20 distinct device ids"
+  grep -q "devices/${prefix}20/status/online" "$work/online.sub" || fail "no device 20"
+  "$CLI" fleet-report --json "$work/a.json" "$work/b.json" >"$work/fleet.out" 2>"$work/report.err" ||
+    fail "fleet-report exit code $?"
+  local sums
+  sums=$(python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:3])
+print(a["published"] + b["published"], a["latency_histogram"]["buckets"] != [])' "$work/a.json" "$work/b.json")
+  [ "$(summary_field 'd["devices"], d["connected"], d["lost"], d["published"]')" = "20 20 0 ${sums% *}" ] ||
+    fail "the sums are wrong"
+  [ "${sums#* }" = True ] || fail "a shard exported no latency buckets"
+  [ "$(summary_field 'sum(c for _, c in d["latency_histogram"]["buckets"]) == d["acknowledged"]')" = True ] ||
+    fail "merged buckets do not count every acknowledgement"
+  [ "$(summary_field 'd["latency_ms"]["p50"] <= d["latency_ms"]["p99"] <= d["latency_ms"]["max"]')" = True ] ||
+    fail "merged quantiles out of order"
+  [ "$(summary_field 'len(d["shards"]), d["slowest_shard"] in (d["shards"][0]["file"], d["shards"][1]["file"])')" = "2 True" ] ||
+    fail "shards not listed or the slowest not named"
+  "$CLI" fleet-report "$work/a.json" "$work/b.json" | grep -q '^shards *2; slowest ' ||
+    fail "no shards line in the text report"
+  echo '{"event":"summary"}' >"$work/bad.json"
+  "$CLI" fleet-report "$work/a.json" "$work/bad.json" >/dev/null 2>"$work/bad.err"
+  [ $? -eq 2 ] && grep -q "^mqtt-setup: error: .*bad.json" "$work/bad.err" ||
+    fail "a file that is not a summary is not a usage error naming it"
+}
+
 # --devices beyond the open-files limit is a usage error, said before anything connects.
 case_fleet_too_many_devices() {
   start_limited 20 "$work/fleet.out" "$work/fleet.err" "$CLI" fleet -s 127.0.0.1:1 \

@@ -81,9 +81,13 @@ void Device::connect(FleetContext& context) {
     qos_ = context.defaults.qos;
     readings_mask_ = mask_of(context.defaults.readings);
   }
-  (void)driver_.poll_connect(context.now_ms);  // its one server: index_ picks which
+  // The driver names a position in the device's list; the list is the servers rotated by the
+  // device's number, so position 0 (its primary) differs from device to device.
+  const std::size_t position = driver_.poll_connect(context.now_ms).value_or(0);
   state_ = State::TcpConnecting;  // from here every failure goes through ended()
-  const ServerEndpoint& server = context.servers[index_ % context.servers.size()];
+  server_ = static_cast<std::uint16_t>((index_ + context.rotation + position) %
+                                       context.servers.size());
+  const ServerEndpoint& server = context.servers[server_];
   fd_ = ::socket(server.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) {
     ended(context);
@@ -133,7 +137,11 @@ void Device::on_deadline(FleetContext& context) {
     ended(context);  // no TCP connection within the connect timeout
     return;
   }
-  if (state_ == State::Mqtt) driver_.handle_timeout(now);
+  if (state_ == State::Mqtt) {
+    driver_.handle_timeout(now);
+    // On a secondary for --primary-return: a clean DISCONNECT, then the primary first.
+    if (driver_.poll_rejoin_primary(now)) session_.disconnect(now);
+  }
   // Readings go on while disconnected: the session queues them (the newest per topic).
   if (context.publishing && ever_connected_ && now >= next_publish_) {
     publish_readings(context);
@@ -175,6 +183,20 @@ void Device::on_connected(FleetContext& context) {
   established_ = true;
   driver_.handle_connack(context.now_ms);
   ++context.counters.connected;
+  ++context.counters.connected_per_server[server_];
+  if (lost_at_ != 0) {
+    context.reconnect_time.add((context.now_ms - lost_at_) * 1000);
+    lost_at_ = 0;
+  }
+  const bool on_primary = driver_.server() == 0;
+  if (!on_primary && !moved_) {
+    moved_ = true;
+    ++context.counters.moved;
+  }
+  if (on_primary && moved_ && !returned_) {
+    returned_ = true;
+    ++context.counters.returned;
+  }
   if (!ever_connected_) {
     ever_connected_ = true;
     ++context.counters.ever_connected;
@@ -374,8 +396,11 @@ void Device::ended(FleetContext& context, const Event* event) {
   } else {
     (void)driver_.handle_transport_failed(false, now);  // no TCP connection
   }
+  const bool requested = event != nullptr && event->reason == DisconnectReason::Requested;
+  if (established_ && !stopping_ && !requested) lost_at_ = now;
   if (established_) {
     --context.counters.connected;
+    --context.counters.connected_per_server[server_];
     if (!stopping_) ++context.counters.reconnects;
   } else {
     ++context.counters.connect_failures;

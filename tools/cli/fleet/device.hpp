@@ -33,6 +33,9 @@ struct FleetCounters {
   std::uint64_t commands = 0;
   std::uint64_t refused = 0;  // CONNACKs that refused a device (credentials, id, version)
   codec::ConnectReturnCode last_refusal = codec::ConnectReturnCode::Accepted;
+  std::uint64_t moved = 0;     // devices that connected to a server not their first
+  std::uint64_t returned = 0;  // of those, devices that got back to their first
+  std::vector<std::uint64_t> connected_per_server;  // sessions up now, by --server position
 };
 
 struct ServerEndpoint {
@@ -46,6 +49,7 @@ struct FleetContext {
   int epoll_fd = -1;
   std::span<std::uint8_t> tx;  // one transmit buffer: each device writes its bytes at once
   std::vector<ServerEndpoint> servers;
+  std::uint32_t rotation = 0;  // --first-index - 1: device i's list starts at i + rotation
   BackoffPolicy backoff;
   AgentConfiguration defaults;  // interval, readings, qos of a device nobody reconfigured
   std::string will_suffix;
@@ -55,6 +59,7 @@ struct FleetContext {
   std::uint64_t now_us = 0;
   FleetCounters counters;
   LatencyHistogram latency;
+  LatencyHistogram reconnect_time;  // a link lost (not asked for) -> the next CONNACK
   /// Bytes a socket did not take at once, per device index: rare (a full send buffer), so
   /// they live here rather than costing every device a buffer.
   std::unordered_map<std::uint32_t, std::vector<std::uint8_t>> unsent;
@@ -128,11 +133,15 @@ class Device {
   bool stopping_ = false;
   bool writable_watched_ = false;
   bool restart_requested_ = false;  // commands/restart: reconnect soon, not after a backoff
+  bool moved_ = false;              // connected to a server not its first, once at least
+  bool returned_ = false;           // and back on its first since
+  std::uint16_t server_ = 0;        // the connection's server, an index into context.servers
   codec::QoS qos_;
   std::uint8_t readings_mask_ = 0xff;  // bit i: synthetic_reading_names()[i]
   std::uint32_t interval_ms_ = 0;
   Millis wake_at_ = kNever;  // TcpConnecting: the connect timeout
   Millis next_publish_ = kNever;
+  Millis lost_at_ = 0;   // when a link broke that we did not end ourselves; 0: none pending
   Millis deadline_;
   Batch batches_[2];     // the two latest publish groups, for publish -> ack latency
 };

@@ -40,6 +40,8 @@ std::size_t round_up(std::size_t value, std::size_t to) { return (value + to - 1
 Fleet::Fleet(FleetPlan plan) : plan_(std::move(plan)), tx_(kTxBytes) {
   context_.tx = tx_;
   context_.servers = plan_.servers;
+  context_.rotation = plan_.first_index - 1;
+  context_.counters.connected_per_server.assign(plan_.servers.size(), 0);
   context_.backoff = plan_.backoff;
   context_.defaults.interval_s = plan_.interval_s;
   context_.defaults.readings = synthetic_reading_names();
@@ -64,7 +66,8 @@ Fleet::~Fleet() {
 // nothing here is allocated again while the fleet runs.
 void Fleet::build_devices() {
   const std::uint32_t n = plan_.devices;
-  const std::size_t id_bytes = plan_.prefix.size() + std::to_string(n).size();
+  const std::size_t id_bytes =
+      plan_.prefix.size() + std::to_string(std::uint64_t{plan_.first_index} + n - 1).size();
   const std::size_t will_bytes = std::string("devices/").size() + id_bytes + 1 +
                                  plan_.will.topic_suffix.size();
   const std::size_t name_slot = round_up(id_bytes + will_bytes, 8);
@@ -98,13 +101,17 @@ void Fleet::build_devices() {
   config.max_packet_size = kMaxPacketBytes;
   if (plan_.username) config.username = *plan_.username;
   if (plan_.password) config.password = codec::as_bytes(*plan_.password);
-  DriverConfig lifecycle;  // each device has one server (index % servers): no failover
+  // Every device has the whole server list, rotated by its number (Device::connect()), so the
+  // fleet's first choices spread over the servers and each fails over to the next.
+  DriverConfig lifecycle;
   lifecycle.retry = context_.backoff;
+  lifecycle.server_count = std::max<std::size_t>(1, plan_.servers.size());
+  lifecycle.primary_return_ms = plan_.primary_return_ms;
   const RandomSource random{
       [](void* context) { return static_cast<FleetContext*>(context)->random(); }, &context_};
   for (std::uint32_t i = 0; i < n; ++i) {
     char* slot = names + name_slot * i;
-    const std::string id = plan_.prefix + std::to_string(i + 1);
+    const std::string id = plan_.prefix + std::to_string(std::uint64_t{plan_.first_index} + i);
     const std::string will_topic = "devices/" + id + "/" + plan_.will.topic_suffix;
     std::memcpy(slot, id.data(), id.size());
     std::memcpy(slot + id.size(), will_topic.data(), will_topic.size());
@@ -132,7 +139,7 @@ FleetSummary Fleet::run(const StopSignals& signals) {
     if (stats == nullptr)
       print_warning("cannot write --stats-file " + plan_.stats_file + ": " + std::strerror(errno));
     else
-      write_stats_header(stats);
+      write_stats_header(stats, plan_.servers.size());
   }
   FleetSample previous;
   std::uint64_t next_sample_us = start_us + kSampleUs;
@@ -242,9 +249,11 @@ FleetSummary Fleet::summarise(std::uint64_t start_us) const {
   s.connect_failures = context_.counters.connect_failures;
   s.refused = context_.counters.refused;
   s.last_refusal = context_.counters.last_refusal;
-  s.latency_p50_ms = static_cast<double>(context_.latency.quantile_us(0.50)) / 1000.0;
-  s.latency_p99_ms = static_cast<double>(context_.latency.quantile_us(0.99)) / 1000.0;
-  s.latency_max_ms = static_cast<double>(context_.latency.max_us()) / 1000.0;
+  s.latency = context_.latency;
+  s.reconnect_time = context_.reconnect_time;
+  set_latency_quantiles(s);
+  s.moved = context_.counters.moved;
+  s.returned = context_.counters.returned;
   s.baseline_rss_kib = baseline_rss_kib_;
   s.connected_rss_kib = connected_rss_kib_;
   s.peak_rss_kib = peak_resident_kib();

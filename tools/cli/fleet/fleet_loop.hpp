@@ -28,6 +28,7 @@ struct FleetPlan {
   double interval_s = 10;
   double duration_s = 60;
   std::string prefix = "fleet-";
+  std::uint32_t first_index = 1;  // devices are {prefix}{first_index}...: shards of one fleet
   double connect_rate = 500;  // new connections per second, the whole fleet
   double drain_s = 15;        // after --duration: time for the last acknowledgements
   std::string stats_file;
@@ -40,6 +41,7 @@ struct FleetPlan {
   bool clean_session = true;
   std::uint32_t connect_timeout_ms = 10'000;
   BackoffPolicy backoff;
+  Millis primary_return_ms = 0;  // on a server not its first this long: try the first again
   LastWill will;
   codec::QoS qos = codec::QoS::AtLeastOnce;
 };

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "../json_output.hpp"
 #include "device.hpp"
+#include "latency_histogram.hpp"
 
 namespace mqtt_setup::cli {
 
@@ -34,6 +36,10 @@ struct FleetSummary {
   std::uint64_t refused = 0;            // CONNACKs that refused a device
   codec::ConnectReturnCode last_refusal = codec::ConnectReturnCode::Accepted;
   double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0;
+  LatencyHistogram latency;             // what the quantiles come from (exported in --json)
+  LatencyHistogram reconnect_time;      // link lost (not by us) -> next CONNACK, per device
+  std::uint64_t moved = 0;              // devices that connected to a server not their first
+  std::uint64_t returned = 0;           // of those, devices back on their first server since
   std::uint64_t baseline_rss_kib = 0;   // before the devices existed
   std::uint64_t connected_rss_kib = 0;  // when all were connected (or at the end)
   std::uint64_t peak_rss_kib = 0;
@@ -42,11 +48,16 @@ struct FleetSummary {
 };
 
 std::string progress_line(const FleetSample& sample);
-/// The CSV header, and one row per sample.
-void write_stats_header(std::FILE* file);
+/// The CSV header (one connected_serverN column per server), and one row per sample.
+void write_stats_header(std::FILE* file, std::size_t servers);
 void write_stats_row(std::FILE* file, const FleetSample& sample);
 
 Json summary_json(const FleetSummary& summary);
 std::string summary_text(const FleetSummary& summary);
+/// The inverse of summary_json() (fleet-report reads shards' summaries); nullopt with the
+/// reason in `error` when `line` is not a fleet summary.
+std::optional<FleetSummary> summary_from_json(const Json& line, std::string& error);
+/// The quantiles' fields from the histogram.
+void set_latency_quantiles(FleetSummary& summary);
 
 }  // namespace mqtt_setup::cli

@@ -17,6 +17,14 @@ void LatencyHistogram::add(std::uint64_t microseconds) {
     ++overflow_;
 }
 
+void LatencyHistogram::merge_bucket(std::size_t i, std::uint64_t count) {
+  count_ += count;
+  if (i < kBuckets)
+    buckets_[i] += static_cast<std::uint32_t>(count);
+  else
+    overflow_ += count;
+}
+
 std::uint64_t LatencyHistogram::quantile_us(double q) const {
   if (count_ == 0) return 0;
   const auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
