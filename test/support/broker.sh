@@ -21,6 +21,9 @@
 set -u
 
 die() { echo "broker.sh: $*" >&2; exit 1; }
+# Progress with the time, on stderr when it is not a terminal (CTest's log, not the demo's
+# screen): a start that runs into CTest's limit then shows where it was.
+progress() { [ -t 2 ] || echo "broker.sh: $name: $* ($(date +%T.%N | cut -c1-12))" >&2; }
 
 find_binary() {  # name, fallback path
   command -v "$1" 2>/dev/null || { [ -x "$2" ] && echo "$2"; } || true
@@ -151,6 +154,7 @@ start() {  # mode [port]
     *) die "mode must be plain, auth, tls or tls_mutual, not '$mode'" ;;
   esac
   [ -n "$MOSQUITTO" ] || die "mosquitto not found (Debian: apt-get install mosquitto)"
+  progress "starting"
   stop_broker  # a broker left over from an interrupted run
   mkdir -p "$dir" || die "cannot create $dir"
   if [ -z "$fixed_port" ]; then
@@ -173,6 +177,7 @@ start() {  # mode [port]
       port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
     fi
     write_config "$port" "$mode"
+    progress "attempt $attempt on port $port"
     launch "$port"
     result=$?
     if [ $result -eq 0 ]; then
