@@ -283,7 +283,8 @@ struct SessionBuffers {
 /// are what a general-purpose client needs: 32 acknowledgements (a broker's burst of QoS 1/2
 /// answered in one write), 128 QoS 2 identifiers (mosquitto 2.0 was seen leaving 34 unreleased;
 /// 3.1.1 puts no limit on it) and 4 events. A device that subscribes at QoS 0/1 only and
-/// polls after every call can take SessionStorage<2, 0, 1>.
+/// needs no Dropped event per message (stats() counts them all) can take
+/// SessionStorage<2, 0, 1>.
 template <std::size_t Acks = 32, std::size_t IncomingQoS2 = 128, std::size_t Events = 4>
 struct SessionStorage {
   std::array<PendingAck, Acks> acks{};
@@ -321,8 +322,9 @@ class Session {
 
   /// Lends a buffer out while it holds nothing, so that many sessions can share a few (a fleet
   /// of thousands of mostly idle devices takes one from a pool only while it needs it):
-  /// replaces the receive buffer, or the store, and returns the one it replaced. Busy when rx holds bytes not yet decoded (views from the last
-  /// poll_event() must also be dead), or when the store holds a message or request
+  /// replaces the receive buffer, or the store, and returns the one it replaced. Busy when rx
+  /// holds bytes not yet decoded (views from the last poll_event() must also be dead when it
+  /// is handed to someone else), or when the store holds a message or request
   /// (stats().queued != 0) or 5.0 topic aliases (which live at its start). An empty span is
   /// allowed: without rx nothing is received (rx_space() is empty), without a store publish()
   /// and subscribe() fail with TooLarge.
