@@ -21,4 +21,4 @@ port=$(cat "$work/broker/port")
 # Readings every 10 s; the devices connect at 2,000/s and are measured once all are up.
 "$build/tools/cli/mqtt-setup" fleet -s "127.0.0.1:$port" --devices "$ours" --interval 10 \
   --duration $((ours / 2000 + 15)) --drain 10 --connect-rate 2000 --json 2>/dev/null |
-  sed -n 's/.*"devices":\([0-9]*\),"connected":\([0-9]*\).*"baseline_rss_kib":\([0-9]*\),"connected_rss_kib":\([0-9]*\).*"rss_per_device_bytes":\([0-9.]*\).*/client=mqtt-setup-fleet devices=\1 connected=\2 baseline_rss_kib=\3 connected_rss_kib=\4 rss_per_device_bytes=\5/p'
+  sed -n 's/.*"devices":\([0-9]*\),"connected":\([0-9]*\).*"published":\([0-9]*\).*"lost":\([0-9]*\).*"baseline_rss_kib":\([0-9]*\),"connected_rss_kib":\([0-9]*\).*"rss_per_device_bytes":\([0-9.]*\).*/client=mqtt-setup-fleet devices=\1 connected=\2 published=\3 lost=\4 baseline_rss_kib=\5 connected_rss_kib=\6 rss_per_device_bytes=\7/p'
