@@ -83,7 +83,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static std::array<std::uint8_t, 256> rx;
   static std::array<std::uint8_t, 2048> store;
   static std::array<std::uint8_t, 512> tx;
-  Session s(config, SessionBuffers{rx, store});
+  // Bit 2: the smallest tables a session accepts (one acknowledgement, one event, one QoS 2
+  // id), so their full paths run too.
+  static SessionStorage<> tables;
+  const bool tiny = (flags & 4) != 0;
+  SessionBuffers buffers = tables.buffers(rx, store);
+  if (tiny) {
+    buffers.acks = buffers.acks.first(1);
+    buffers.incoming_qos2 = buffers.incoming_qos2.first(1);
+    buffers.events = buffers.events.first(1);
+  }
+  Session s(config, buffers);
   Journal journal;
   s.set_journal(&journal);
 

@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   config.clean_session = true;
   config.max_inflight = static_cast<std::uint16_t>(args.inflight);
   config.max_packet_size = tx.size();
-  Session session{config, SessionBuffers{rx, store}};
+  SessionStorage<> tables;
+  Session session{config, tables.buffers(rx, store)};
   TcpTransport transport;
   Driver io{session, transport, tx};
 

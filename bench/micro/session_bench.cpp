@@ -25,7 +25,8 @@ struct Connected {
     c.client_id = "bench";
     return c;
   }();
-  Session session{config, SessionBuffers{rx, store}};
+  SessionStorage<> tables;
+  Session session{config, tables.buffers(rx, store)};
 
   Connected() {
     (void)session.start_connect(0);

@@ -11,10 +11,12 @@
 //   while (auto out = s.poll_transmit(tx, now)) transport.write_all(*out);
 //   wait until s.next_deadline() or readable; s.handle_timeout(now);
 //
-// Memory: the caller owns two buffers, given at construction and used for the session's
-// lifetime: `rx` holds received bytes until they are decoded (it must hold the largest packet
-// the broker may send), `store` holds every outgoing message from publish() until it is
-// acknowledged (QoS 1/2) or written (QoS 0) — in flight and queued alike, already encoded.
+// Memory: the caller owns every buffer (SessionBuffers), given at construction and used for the
+// session's lifetime: `rx` holds received bytes until they are decoded (it must hold the largest
+// packet the broker may send), `store` holds every outgoing message from publish() until it is
+// acknowledged (QoS 1/2) or written (QoS 0) — in flight and queued alike, already encoded — and
+// three small tables (acknowledgements owed, incoming QoS 2 ids, waiting events) whose sizes the
+// caller picks; SessionStorage<> owns them inline at the sizes a general client needs.
 // Threading: a Session is not thread-safe; one thread (or a lock) at a time.
 //
 // 5.0 (SessionConfig::version): CONNECT carries `connect_properties`; the CONNACK's limits are
@@ -85,11 +87,6 @@ struct ServerLimits {
   bool shared_subscriptions = true;
   bool subscription_identifiers = true;
   std::optional<std::uint16_t> keep_alive_s;  // the server's keep-alive replaces ours, [MQTT-3.2.2-21]
-};
-
-struct SessionBuffers {
-  std::span<std::uint8_t> rx;
-  std::span<std::uint8_t> store;
 };
 
 enum class SessionState : std::uint8_t { Disconnected, Connecting, Connected, Disconnecting };
@@ -232,6 +229,74 @@ class StoreJournal {
   ~StoreJournal() = default;
 };
 
+/// An acknowledgement the session owes the broker (PUBACK, PUBREC, PUBREL, PUBCOMP), held until
+/// poll_transmit() writes it.
+struct PendingAck {
+  codec::PacketType type;
+  std::uint16_t packet_id;
+};
+
+/// An event waiting in the session for poll_event(): Disconnected (from fail(), a timeout,
+/// connection_lost()) or Dropped (publish() pushing out an older message). Acknowledgements and
+/// messages are returned as they are decoded and never wait here. Compact, because a fleet holds
+/// thousands of tables: poll_event() turns it back into an Event.
+struct QueuedEvent {
+  Event::Kind kind = Event::Kind::Disconnected;
+  DisconnectReason reason = DisconnectReason::Requested;
+  codec::ConnectReturnCode refused = codec::ConnectReturnCode::Accepted;
+  codec::DecodeError decode_error = codec::DecodeError::Incomplete;
+  Violation violation = Violation::None;
+  DropReason drop_reason = DropReason::Overflow;
+  std::uint8_t reason_code = 0;
+  std::uint32_t ticket = 0;
+  std::string_view reason_string;     // views into the receive buffer, like Event's
+  std::string_view server_reference;
+};
+
+/// The memory a session works in, all of it the caller's, given at construction and used for the
+/// session's lifetime (SessionStorage below owns the three tables for callers who want them
+/// inline). What each size means, and what happens when it is too small:
+struct SessionBuffers {
+  /// Received bytes until they are decoded; holds the largest packet the broker may send (a
+  /// larger one ends the connection: DisconnectReason::PacketTooLarge).
+  std::span<std::uint8_t> rx;
+  /// Every outgoing message until acknowledged (QoS 1/2) or written (QoS 0); full: see
+  /// OverflowPolicy.
+  std::span<std::uint8_t> store;
+  /// Acknowledgements not yet written. Full: the session stops decoding received packets until
+  /// poll_transmit() has written some (the socket then holds the broker back). At least 1, else
+  /// start_connect() fails with SessionError::BufferTooSmall.
+  std::span<PendingAck> acks;
+  /// Identifiers of incoming QoS 2 messages delivered and not yet released (PUBREL), so that a
+  /// resent PUBLISH is not delivered twice ([MQTT-4.3.3-2]). Full: further QoS 2 messages are
+  /// still delivered, and counted in SessionStats::qos2_untracked (a resend of one of those
+  /// after a reconnect would be delivered again). May be empty when nothing subscribes at QoS 2.
+  std::span<std::uint16_t> incoming_qos2;
+  /// Events waiting for poll_event(). Dropped events may fill all but one entry, so a
+  /// Disconnected event always finds room; beyond that drops are only counted (stats()). With
+  /// one entry no Dropped event is queued at all. At least 1, else start_connect() fails with
+  /// SessionError::BufferTooSmall.
+  std::span<QueuedEvent> events;
+};
+
+/// The session's three tables as fixed arrays, for callers who want them inline. The defaults
+/// are what a general-purpose client needs: 32 acknowledgements (a broker's burst of QoS 1/2
+/// answered in one write), 128 QoS 2 identifiers (mosquitto 2.0 was seen leaving 34 unreleased;
+/// 3.1.1 puts no limit on it) and 4 events. A device that subscribes at QoS 0/1 only and
+/// needs no Dropped event per message (stats() counts them all) can take
+/// SessionStorage<2, 0, 1>.
+template <std::size_t Acks = 32, std::size_t IncomingQoS2 = 128, std::size_t Events = 4>
+struct SessionStorage {
+  std::array<PendingAck, Acks> acks{};
+  std::array<std::uint16_t, IncomingQoS2> incoming_qos2{};
+  std::array<QueuedEvent, Events> events{};
+
+  /// The session's buffers: these tables plus the caller's receive buffer and store.
+  SessionBuffers buffers(std::span<std::uint8_t> rx, std::span<std::uint8_t> store) {
+    return {rx, store, acks, incoming_qos2, events};
+  }
+};
+
 class Session {
  public:
   Session(const SessionConfig& config, SessionBuffers buffers);
@@ -239,7 +304,8 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  /// The transport is connected: queue CONNECT. Fails with Busy unless Disconnected.
+  /// The transport is connected: queue CONNECT. Fails with Busy unless Disconnected, and with
+  /// BufferTooSmall when SessionBuffers::acks or ::events has no entry.
   Result<void, SessionError> start_connect(Millis now);
   /// The transport broke or was closed. In-flight messages stay for the next connection.
   void connection_lost(Millis now);
@@ -253,6 +319,17 @@ class Session {
   /// Zero-copy alternative: read straight into rx_space(), then commit the count.
   std::span<std::uint8_t> rx_space();
   void rx_commit(std::size_t n, Millis now);
+
+  /// Lends a buffer out while it holds nothing, so that many sessions can share a few (a fleet
+  /// of thousands of mostly idle devices takes one from a pool only while it needs it):
+  /// replaces the receive buffer, or the store, and returns the one it replaced. Busy when rx
+  /// holds bytes not yet decoded (views from the last poll_event() must also be dead when it
+  /// is handed to someone else), or when the store holds a message or request
+  /// (stats().queued != 0) or 5.0 topic aliases (which live at its start). An empty span is
+  /// allowed: without rx nothing is received (rx_space() is empty), without a store publish()
+  /// and subscribe() fail with TooLarge.
+  Result<std::span<std::uint8_t>, SessionError> replace_rx(std::span<std::uint8_t> rx);
+  Result<std::span<std::uint8_t>, SessionError> replace_store(std::span<std::uint8_t> store);
 
   /// Keep-alive and connect timeouts. Call at or after next_deadline().
   void handle_timeout(Millis now);
@@ -295,7 +372,8 @@ class Session {
   /// fresh: Disconnected, nothing stored, nothing received. The journal, if set, is told of every
   /// message. On any error the session is unchanged: Busy (not fresh), StateCorrupt,
   /// StateVersion, StateForeign (another client id), TooLarge (the messages do not fit this
-  /// session's store, max_queued or max_packet_size).
+  /// session's store, max_queued or max_packet_size, or the unreleased QoS 2 identifiers its
+  /// SessionBuffers::incoming_qos2 table).
   Result<void, SessionError> load_state(codec::Bytes in, Millis now);
 
   /// SUBSCRIBE / UNSUBSCRIBE; the answer comes as a Subscribed / Unsubscribed event.
@@ -337,18 +415,6 @@ class Session {
   struct Record;
 
  private:
-  struct PendingAck {
-    codec::PacketType type;
-    std::uint16_t packet_id;
-  };
-  static constexpr std::size_t kMaxPendingAcks = 32;
-  // 3.1.1 puts no limit on QoS 2 messages a broker leaves unreleased (mosquitto 2.0 was seen
-  // with 34); beyond this many, messages are still delivered but their ids not remembered.
-  static constexpr std::size_t kMaxIncomingQoS2 = 128;
-  // Events that wait in the session: Disconnected and Dropped (acknowledgements and messages are
-  // returned as they are decoded). Small, because a fleet holds thousands of sessions.
-  static constexpr std::size_t kMaxEvents = 4;
-
   // store
   Record* record_at(std::size_t offset) const;
   std::size_t next_offset(std::size_t offset) const;
@@ -393,6 +459,7 @@ class Session {
   Millis keep_alive_ms() const;
 
   void push_event(const Event& event);
+  Event pop_event();
   void trace(bool outgoing, codec::Bytes bytes) const;
   bool has_transmittable_record() const;
 
@@ -412,13 +479,11 @@ class Session {
   std::uint32_t next_ticket_ = 1;
   std::uint16_t next_packet_id_ = 1;
 
-  std::array<PendingAck, kMaxPendingAcks> pending_acks_{};
-  std::size_t pending_ack_count_ = 0;
-  std::array<std::uint16_t, kMaxIncomingQoS2> incoming_qos2_{};
-  std::size_t incoming_qos2_count_ = 0;
-  std::array<Event, kMaxEvents> events_{};
-  std::size_t event_head_ = 0;
-  std::size_t event_count_ = 0;
+  // the tables in buffers_ (acks, incoming_qos2, events): how many entries are in use
+  std::uint32_t pending_ack_count_ = 0;
+  std::uint32_t incoming_qos2_count_ = 0;
+  std::uint32_t event_head_ = 0;
+  std::uint32_t event_count_ = 0;
 
   bool connect_pending_ = false;
   bool ping_pending_ = false;

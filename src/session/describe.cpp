@@ -65,7 +65,9 @@ std::string_view describe(SessionError error) {
     case SessionError::StoreFull: return "the outgoing queue is full";
     case SessionError::NotConnected: return "not connected and queueing is off";
     case SessionError::Busy: return "a connection is already in progress";
-    case SessionError::BufferTooSmall: return "the buffer is too small for the session state";
+    case SessionError::BufferTooSmall:
+      return "the buffer is too small: for the session state (save_state), or a table of "
+             "SessionBuffers (acks, events) has no entry; give it at least one";
     case SessionError::StateCorrupt:
       return "the saved session state is damaged (truncated or CRC mismatch)";
     case SessionError::StateVersion:

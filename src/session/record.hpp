@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 
 #include "mqtt_setup/session.hpp"
 
@@ -42,6 +44,14 @@ inline std::uint32_t publish_id_offset(codec::Bytes packet) {
   const std::size_t header = codec::decode_fixed_header(packet)->header_size;
   const std::size_t topic = (std::size_t{packet[header]} << 8) | packet[header + 1];
   return static_cast<std::uint32_t>(header + 2 + topic);
+}
+
+/// The part of a store buffer where records can start (the store's records are aligned).
+inline std::span<std::uint8_t> aligned_for_records(std::span<std::uint8_t> buffer) {
+  void* p = buffer.data();
+  std::size_t space = buffer.size();
+  if (std::align(kRecordAlign, 1, p, space) == nullptr) return {};
+  return {static_cast<std::uint8_t*>(p), space};
 }
 
 constexpr std::size_t record_footprint(std::size_t packet_size) {

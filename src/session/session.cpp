@@ -9,13 +9,6 @@ namespace mqtt_setup {
 
 namespace {
 
-std::span<std::uint8_t> aligned(std::span<std::uint8_t> buffer) {
-  void* p = buffer.data();
-  std::size_t space = buffer.size();
-  if (std::align(kRecordAlign, 1, p, space) == nullptr) return {};
-  return {static_cast<std::uint8_t*>(p), space};
-}
-
 /// 5.0 topic aliases take their slots from the front of the store buffer.
 std::size_t alias_area_size(const SessionConfig& config, std::size_t store_size) {
   if (config.version != codec::ProtocolVersion::V5) return 0;
@@ -28,12 +21,17 @@ std::size_t alias_area_size(const SessionConfig& config, std::size_t store_size)
 Session::Session(const SessionConfig& config, SessionBuffers buffers)
     : config_(config),
       buffers_{buffers.rx,
-               aligned(buffers.store.subspan(alias_area_size(config, buffers.store.size())))},
+               aligned_for_records(
+                   buffers.store.subspan(alias_area_size(config, buffers.store.size()))),
+               buffers.acks, buffers.incoming_qos2, buffers.events},
       wire_version_(config.version),
       alias_area_(buffers.store.first(alias_area_size(config, buffers.store.size()))) {}
 
 Result<void, SessionError> Session::start_connect(Millis now) {
   if (state_ != SessionState::Disconnected) return SessionError::Busy;
+  // Without room for one acknowledgement the session could never decode a packet, and without
+  // room for one event a lost connection would go unreported.
+  if (buffers_.acks.empty() || buffers_.events.empty()) return SessionError::BufferTooSmall;
   state_ = SessionState::Connecting;
   rx_begin_ = rx_end_ = 0;
   pending_ack_count_ = 0;
@@ -74,13 +72,43 @@ void Session::fail(Event event, Millis /*now*/) {
 void Session::push_event(const Event& event) {
   // Only Dropped events can pile up (publishing while nobody polls). They may fill all but one
   // slot, so a Disconnected event always finds room; beyond that they are only counted.
-  if (event.kind == Event::Kind::Dropped && event_count_ >= kMaxEvents - 1) return;
-  if (event_count_ == kMaxEvents) {
-    event_head_ = (event_head_ + 1) % kMaxEvents;
+  const std::size_t capacity = buffers_.events.size();
+  if (capacity == 0) return;  // start_connect() refuses such a session: nothing can happen
+  if (event.kind == Event::Kind::Dropped && event_count_ + 1 >= capacity) return;
+  if (event_count_ == capacity) {
+    event_head_ = static_cast<std::uint32_t>((event_head_ + 1) % capacity);
     --event_count_;
   }
-  events_[(event_head_ + event_count_) % kMaxEvents] = event;
+  QueuedEvent& q = buffers_.events[(event_head_ + event_count_) % capacity];
+  q.kind = event.kind;
+  q.reason = event.reason;
+  q.refused = event.refused;
+  q.decode_error = event.decode_error;
+  q.violation = event.violation;
+  q.drop_reason = event.drop_reason;
+  q.reason_code = event.reason_code;
+  q.ticket = event.ticket;
+  q.reason_string = event.reason_string;
+  q.server_reference = event.server_reference;
   ++event_count_;
+}
+
+Event Session::pop_event() {
+  const QueuedEvent& q = buffers_.events[event_head_];
+  event_head_ = static_cast<std::uint32_t>((event_head_ + 1) % buffers_.events.size());
+  --event_count_;
+  Event ev;
+  ev.kind = q.kind;
+  ev.reason = q.reason;
+  ev.refused = q.refused;
+  ev.decode_error = q.decode_error;
+  ev.violation = q.violation;
+  ev.drop_reason = q.drop_reason;
+  ev.reason_code = q.reason_code;
+  ev.ticket = q.ticket;
+  ev.reason_string = q.reason_string;
+  ev.server_reference = q.server_reference;
+  return ev;
 }
 
 Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Millis now,

@@ -22,6 +22,14 @@ void Session::rx_commit(std::size_t n, Millis now) {
   if (n > 0) last_rx_ = now;
 }
 
+Result<std::span<std::uint8_t>, SessionError> Session::replace_rx(std::span<std::uint8_t> rx) {
+  if (rx_end_ > rx_begin_) return SessionError::Busy;
+  const std::span<std::uint8_t> old = buffers_.rx;
+  buffers_.rx = rx;
+  rx_begin_ = rx_end_ = 0;
+  return old;
+}
+
 std::size_t Session::handle_bytes(codec::Bytes data, Millis now) {
   auto space = rx_space();
   const std::size_t n = std::min(space.size(), data.size());
@@ -31,15 +39,10 @@ std::size_t Session::handle_bytes(codec::Bytes data, Millis now) {
 }
 
 std::optional<Event> Session::poll_event(Millis now) {
-  if (event_count_ > 0) {
-    Event ev = events_[event_head_];
-    event_head_ = (event_head_ + 1) % kMaxEvents;
-    --event_count_;
-    return ev;
-  }
+  if (event_count_ > 0) return pop_event();
   while (state_ != SessionState::Disconnected && rx_end_ > rx_begin_) {
     // Answers to the broker wait in pending_acks_; stop reading until they are sent.
-    if (pending_ack_count_ == kMaxPendingAcks) return std::nullopt;
+    if (pending_ack_count_ >= buffers_.acks.size()) return std::nullopt;
     const codec::Bytes input = buffers_.rx.subspan(rx_begin_, rx_end_ - rx_begin_);
     auto decoded = codec::decode(input, {buffers_.rx.size(), wire_version_});
     if (!decoded && state_ == SessionState::Connecting &&
@@ -198,15 +201,15 @@ void Session::handle_publish(const codec::Publish& publish, std::optional<Event>
   } else if (publish.qos == codec::QoS::ExactlyOnce) {
     // Deliver on the first PUBLISH and remember the identifier until PUBREL, so a resent
     // PUBLISH (DUP) is acknowledged again but not delivered twice ([MQTT-4.3.3-2], method B).
-    const auto* begin = incoming_qos2_.data();
+    const auto* begin = buffers_.incoming_qos2.data();
     const auto* end = begin + incoming_qos2_count_;
     const bool seen = std::find(begin, end, publish.packet_id) != end;
     queue_ack(codec::PacketType::Pubrec, publish.packet_id);
     if (seen) return;
-    if (incoming_qos2_count_ == kMaxIncomingQoS2) {
+    if (incoming_qos2_count_ >= buffers_.incoming_qos2.size()) {
       ++stats_.qos2_untracked;  // legal in 3.1.1: deliver rather than drop the connection
     } else {
-      incoming_qos2_[incoming_qos2_count_++] = publish.packet_id;
+      buffers_.incoming_qos2[incoming_qos2_count_++] = publish.packet_id;
     }
   }
   ++stats_.received;
@@ -219,7 +222,7 @@ void Session::handle_publish(const codec::Publish& publish, std::optional<Event>
 void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
   using codec::PacketType;
   if (ack.type == PacketType::Pubrel) {
-    auto* begin = incoming_qos2_.data();
+    auto* begin = buffers_.incoming_qos2.data();
     auto* end = begin + incoming_qos2_count_;
     auto* it = std::find(begin, end, ack.packet_id);
     if (it != end) {
@@ -273,8 +276,8 @@ void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
 }
 
 bool Session::queue_ack(codec::PacketType type, std::uint16_t packet_id) {
-  if (pending_ack_count_ == kMaxPendingAcks) return false;
-  pending_acks_[pending_ack_count_++] = PendingAck{type, packet_id};
+  if (pending_ack_count_ >= buffers_.acks.size()) return false;
+  buffers_.acks[pending_ack_count_++] = PendingAck{type, packet_id};
   return true;
 }
 

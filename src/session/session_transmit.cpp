@@ -51,13 +51,14 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     connect_pending_ = false;
   }
   if (state_ != SessionState::Connecting) {
-    std::size_t acks_sent = 0;
-    while (acks_sent < pending_ack_count_ && emit(codec::Ack{pending_acks_[acks_sent].type,
-                                                             pending_acks_[acks_sent].packet_id})) {
+    std::uint32_t acks_sent = 0;
+    const auto acks = buffers_.acks;
+    while (acks_sent < pending_ack_count_ &&
+           emit(codec::Ack{acks[acks_sent].type, acks[acks_sent].packet_id})) {
       ++acks_sent;
     }
     if (acks_sent > 0) {
-      std::memmove(pending_acks_.data(), pending_acks_.data() + acks_sent,
+      std::memmove(acks.data(), acks.data() + acks_sent,
                    (pending_ack_count_ - acks_sent) * sizeof(PendingAck));
       pending_ack_count_ -= acks_sent;
     }

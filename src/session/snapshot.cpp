@@ -164,7 +164,7 @@ std::size_t Session::state_size() const {
 std::size_t Session::max_state_size() const {
   // Saved messages are never larger than their records (static_assert above), and the records
   // all fit in the store.
-  return kHeaderSize + config_.client_id.size() + 2 * kMaxIncomingQoS2 + buffers_.store.size() +
+  return kHeaderSize + config_.client_id.size() + 2 * buffers_.incoming_qos2.size() + buffers_.store.size() +
          kCrcSize;
 }
 
@@ -196,7 +196,7 @@ Result<std::size_t, SessionError> Session::save_state(codec::MutableBytes out, M
   p += kHeaderSize;
   std::memcpy(p, config_.client_id.data(), config_.client_id.size());
   p += config_.client_id.size();
-  for (std::size_t i = 0; i < incoming_qos2_count_; ++i, p += 2) le::put16(p, incoming_qos2_[i]);
+  for (std::size_t i = 0; i < incoming_qos2_count_; ++i, p += 2) le::put16(p, buffers_.incoming_qos2[i]);
   for (std::size_t off = store_head_; off < store_tail_; off = next_offset(off)) {
     const Record* r = record_at(off);
     if (!saved(*r)) continue;
@@ -219,7 +219,8 @@ Result<void, SessionError> Session::load_state(codec::Bytes in, Millis now) {
   }
   auto view = open_state(in, config_.client_id);
   if (!view) return view.error();
-  if (view->incoming_qos2.size() / 2 > kMaxIncomingQoS2) return SessionError::StateCorrupt;
+  // More unreleased QoS 2 identifiers than this session's table holds (SessionBuffers).
+  if (view->incoming_qos2.size() / 2 > buffers_.incoming_qos2.size()) return SessionError::TooLarge;
 
   // Check everything before changing anything: a rejected state leaves the session as it was.
   std::size_t footprint = 0;
@@ -244,9 +245,9 @@ Result<void, SessionError> Session::load_state(codec::Bytes in, Millis now) {
   }
 
   next_packet_id_ = view->next_packet_id;
-  incoming_qos2_count_ = view->incoming_qos2.size() / 2;
+  incoming_qos2_count_ = static_cast<std::uint32_t>(view->incoming_qos2.size() / 2);
   for (std::size_t i = 0; i < incoming_qos2_count_; ++i) {
-    incoming_qos2_[i] = le::get16(view->incoming_qos2.data() + 2 * i);
+    buffers_.incoming_qos2[i] = le::get16(view->incoming_qos2.data() + 2 * i);
   }
   MessageReader reader(view->messages);
   for (std::uint32_t i = 0; i < view->message_count; ++i) {

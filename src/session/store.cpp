@@ -18,6 +18,17 @@ std::size_t Session::next_offset(std::size_t offset) const {
   return offset + record_footprint(record_at(offset)->size);
 }
 
+Result<std::span<std::uint8_t>, SessionError> Session::replace_store(
+    std::span<std::uint8_t> store) {
+  if (live_count_ != 0 || !alias_area_.empty()) return SessionError::Busy;
+  // Nothing live: what is left are finished records, which need not move. The span handed
+  // back is the aligned part the session used (the lender's own pointer, when it was aligned).
+  const std::span<std::uint8_t> old = buffers_.store;
+  buffers_.store = aligned_for_records(store);
+  store_head_ = store_tail_ = store_cursor_ = 0;
+  return old;
+}
+
 Result<Session::Record*, SessionError> Session::append_record(std::size_t packet_size,
                                                                Millis now) {
   const std::size_t need = record_footprint(packet_size);

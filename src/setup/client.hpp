@@ -35,6 +35,7 @@ struct MQTTSetup::Impl {
   std::unique_ptr<std::uint8_t[]> rx_memory, store_memory, tx_memory;
   std::span<std::uint8_t> rx, store, tx;
   std::string topic_buffer;  // publish() builds topics here, capacity reserved up front
+  SessionStorage<> session_tables;  // acknowledgements, QoS 2 ids, events: the general sizes
   std::unique_ptr<Session> session;
   // Every lifecycle decision (which server, when, what a failure means) is the driver's; the
   // facade opens the transports it names and reports what happened.

@@ -81,7 +81,7 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   config.overflow = options.overflow;
   config.connect_timeout_ms = options.connect_timeout_ms;
   config.max_packet_size = options.tx_buffer_size;
-  session = std::make_unique<Session>(config, SessionBuffers{rx, store});
+  session = std::make_unique<Session>(config, session_tables.buffers(rx, store));
   DriverConfig lifecycle;
   lifecycle.retry = options.retry;
   lifecycle.server_count = servers.size();

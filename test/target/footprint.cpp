@@ -31,6 +31,7 @@ Millis now() { return g_clock += 10; }  // counter clock: every reading is 10 ms
 // Caller-owned buffers (not library RAM): receive, store, transmit.
 std::array<std::uint8_t, 512> g_rx;
 std::array<std::uint8_t, 1024> g_store;
+mqtt_setup::SessionStorage<> g_tables;  // the tables at their general-purpose sizes
 std::array<std::uint8_t, 512> g_tx;
 
 // One pass of the process loop: read, decode and act, write, timers.
@@ -55,7 +56,7 @@ int main() {
   SessionConfig config;
   config.client_id = "footprint";
   config.keep_alive_s = 1;  // so the loop below reaches the PINGREQ deadline
-  Session session(config, SessionBuffers{g_rx, g_store});
+  Session session(config, g_tables.buffers(g_rx, g_store));
 
   std::uint32_t result = 0;
   if (!session.start_connect(now()).ok()) result |= 1U;

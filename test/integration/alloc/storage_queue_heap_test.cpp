@@ -73,7 +73,8 @@ TEST(StorageQueueHeap, NothingAllocatedAfterOpen) {
     SessionConfig config;
     config.client_id = "esp32_a1b2c3d4e5f6";
     config.max_queued = 6;  // beyond, the oldest is dropped: the queue erases its blob
-    Session session(config, {rx, store});
+    SessionStorage<> tables;
+    Session session(config, tables.buffers(rx, store));
     int error = 0;
     auto queue = StorageQueue::open(storage, "outbox", {sync_ms, 4, 1024}, error);
     ASSERT_TRUE(queue) << error;

@@ -50,6 +50,7 @@ struct TestRandom {
 class DriverSim {
   // First: the driver keeps references to the session and the random source.
   std::vector<std::uint8_t> rx_, store_, tx_;
+  SessionStorage<> tables_;
   Session session_;
   TestRandom random_;
   Driver driver_;
@@ -63,7 +64,7 @@ class DriverSim {
 
   DriverSim(DriverConfig config, SessionConfig session_config, std::uint32_t seed = 1)
       : rx_(4096), store_(64 * 1024), tx_(8192),
-        session_(session_config, {rx_, store_}),
+        session_(session_config, tables_.buffers(rx_, store_)),
         random_{seed == 0 ? 1 : seed},
         driver_(config, session_, RandomSource{&TestRandom::next, &random_}),
         servers(config.server_count) {}

@@ -113,7 +113,7 @@ class FaultyLink {
  public:
   explicit FaultyLink(std::uint32_t seed)
       : rx_(2048), store_(32 * 1024), tx_(2048),
-        session_(config(), {rx_, store_}),
+        session_(config(), tables_.buffers(rx_, store_)),
         random_{seed},
         faults_{seed * 2654435761u + 1},
         driver_(driver_config(), session_, RandomSource{&TestRandom::next, &random_}) {}
@@ -251,6 +251,7 @@ class FaultyLink {
   }
 
   std::vector<std::uint8_t> rx_, store_, tx_;
+  SessionStorage<> tables_;
   Session session_;
   TestRandom random_;
   TestRandom faults_;

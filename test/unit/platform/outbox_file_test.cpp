@@ -106,7 +106,8 @@ TEST_F(OutboxFileTest, RewriteKeepsOnlyWhatTheSessionHolds) {
   std::vector<std::uint8_t> rx(1024), store(8192);
   SessionConfig config;
   config.client_id = "x";
-  Session session(config, {rx, store});
+  SessionStorage<> tables;
+  Session session(config, tables.buffers(rx, store));
   auto f = open();
   session.set_journal(f.get());
   for (int i = 0; i < 50; ++i) {
@@ -128,7 +129,8 @@ TEST_F(OutboxFileTest, NextMaintenanceIsTheDueSync) {
   std::vector<std::uint8_t> rx(1024), store(8192);
   SessionConfig config;
   config.client_id = "x";
-  Session session(config, {rx, store});
+  SessionStorage<> tables;
+  Session session(config, tables.buffers(rx, store));
   int error = 0;
   auto f = OutboxFile::open(path_, 1000, error);
   ASSERT_TRUE(f) << std::strerror(error);

@@ -89,7 +89,7 @@ class JournaledSession {
     SessionConfig config;
     config.client_id = "esp32_a1b2c3d4e5f6";
     config.max_queued = max_queued;
-    session_ = std::make_unique<Session>(config, SessionBuffers{rx_, store_});
+    session_ = std::make_unique<Session>(config, tables_.buffers(rx_, store_));
   }
   Session& operator*() { return *session_; }
   Session* operator->() { return session_.get(); }
@@ -109,6 +109,7 @@ class JournaledSession {
  private:
   std::vector<std::uint8_t> rx_ = std::vector<std::uint8_t>(4096);
   std::vector<std::uint8_t> store_ = std::vector<std::uint8_t>(16 * 1024);
+  SessionStorage<> tables_;
   std::unique_ptr<Session> session_;
 };
 

@@ -28,11 +28,24 @@ struct SentPacket {
   std::string topic() const { return std::string(publish().topic); }
 };
 
+/// Entries in the session's tables (SessionBuffers); the defaults are SessionStorage<>'s.
+struct TableSizes {
+  std::size_t acks = 32;
+  std::size_t incoming_qos2 = 128;
+  std::size_t events = 4;
+};
+
 class SessionHarness {
  public:
   explicit SessionHarness(SessionConfig config = default_config(), std::size_t store = 64 * 1024,
-                          std::size_t rx = 4096, std::size_t tx = 8192)
-      : rx_(rx), store_(store), tx_(tx), session_(config, {rx_, store_}) {}
+                          std::size_t rx = 4096, std::size_t tx = 8192, TableSizes tables = {})
+      : rx_(rx),
+        store_(store),
+        tx_(tx),
+        acks_(tables.acks),
+        incoming_qos2_(tables.incoming_qos2),
+        events_(tables.events),
+        session_(config, {rx_, store_, acks_, incoming_qos2_, events_}) {}
 
   static SessionConfig default_config() {
     SessionConfig c;
@@ -125,6 +138,9 @@ class SessionHarness {
   std::vector<std::uint8_t> rx_;
   std::vector<std::uint8_t> store_;
   std::vector<std::uint8_t> tx_;
+  std::vector<PendingAck> acks_;
+  std::vector<std::uint16_t> incoming_qos2_;
+  std::vector<QueuedEvent> events_;
   Millis now_ = 1'000'000;
   std::vector<Event> stashed_;
   Session session_;

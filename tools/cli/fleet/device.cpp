@@ -58,9 +58,9 @@ std::vector<std::string> synthetic_reading_names() {
   return {"temperature", "load", "memory_available"};
 }
 
-Device::Device(std::uint32_t index, const SessionConfig& config, SessionBuffers buffers,
-               const DriverConfig& lifecycle, RandomSource random, Millis start_at)
-    : session_(config, buffers),
+Device::Device(std::uint32_t index, const SessionConfig& config, const DriverConfig& lifecycle,
+               RandomSource random, Millis start_at)
+    : session_(config, tables_.buffers({}, {})),  // borrowed when needed
       driver_(lifecycle, session_, random),
       index_(index),
       qos_(codec::QoS::AtMostOnce),
@@ -159,6 +159,7 @@ void Device::publish(FleetContext& context, std::string_view suffix, std::string
   message.payload = codec::as_bytes(payload);
   message.qos = qos;
   message.retain = retain;
+  borrow_store(context);
   PublishOptions options;
   options.replace_queued = true;  // like the agent: only the newest unsent value per topic
   if (auto ticket = session_.publish(message, context.now_ms, options)) {
@@ -205,6 +206,7 @@ void Device::on_connected(FleetContext& context) {
   }
   const std::string filter = topic("commands/#");
   const codec::Subscription subscription{filter, codec::QoS::AtLeastOnce};
+  borrow_store(context);
   (void)session_.subscribe(std::span{&subscription, 1}, context.now_ms);
   publish(context, context.will_suffix, "online", codec::QoS::AtLeastOnce, true);
 }
@@ -257,7 +259,43 @@ void Device::handle_command(FleetContext& context, std::string_view name,
   }
 }
 
+void Device::borrow_receive_buffer(FleetContext& context) {
+  if (holds_receive_buffer_) return;
+  const std::span<std::uint8_t> slot = context.receive_buffers->take();
+  holds_receive_buffer_ = !slot.empty() && session_.replace_rx(slot).ok();
+  if (!holds_receive_buffer_) context.receive_buffers->give_back(slot);
+}
+
+void Device::borrow_store(FleetContext& context) {
+  if (holds_store_) return;
+  const std::span<std::uint8_t> slot = context.stores->take();
+  holds_store_ = !slot.empty() && session_.replace_store(slot).ok();
+  if (!holds_store_) context.stores->give_back(slot);
+}
+
+void Device::return_idle_buffers(FleetContext& context) {
+  if (holds_receive_buffer_) {
+    if (auto lent = session_.replace_rx({})) {  // Busy while an unfinished packet waits
+      context.receive_buffers->give_back(*lent);
+      holds_receive_buffer_ = false;
+    }
+  }
+  if (holds_store_ && session_.stats().queued == 0) {
+    if (auto lent = session_.replace_store({})) {
+      context.stores->give_back(*lent);
+      holds_store_ = false;
+    }
+  }
+}
+
+// Reads into a borrowed receive buffer; the buffer goes back unless a packet is unfinished.
 void Device::read(FleetContext& context) {
+  borrow_receive_buffer(context);
+  read_socket(context);
+  return_idle_buffers(context);
+}
+
+void Device::read_socket(FleetContext& context) {
   for (int i = 0; i < kMaxReadsPerWakeup && state_ == State::Mqtt; ++i) {
     std::span<std::uint8_t> space = session_.rx_space();
     if (space.empty()) {
@@ -441,6 +479,7 @@ void Device::shut_down(FleetContext& context) {
 }
 
 void Device::update_deadline(FleetContext& context) {
+  return_idle_buffers(context);  // every call that may have emptied them ends here
   Millis next = kNever;
   switch (state_) {
     case State::Waiting:

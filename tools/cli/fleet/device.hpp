@@ -2,8 +2,9 @@
 // behaving like `agent` with synthetic readings (availability with a last will, readings every
 // interval, commands/configuration and commands/restart). It owns no thread and no timer: the
 // fleet's single epoll loop (fleet_loop.hpp) calls it when its socket is ready or its deadline
-// has come. Its memory is the Session plus the two buffers the loop hands it from one arena, so
-// an idle device costs a few KiB and no allocation.
+// has come. Its memory is the Session and its small tables, in the fleet's arena; a receive
+// buffer and a store are borrowed from the fleet's pools (buffer_pool.hpp) only while they hold
+// something, so an idle connected device holds neither, and nothing is allocated per device.
 #pragma once
 
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "../agent/agent_configuration.hpp"
+#include "buffer_pool.hpp"
 #include "latency_histogram.hpp"
 #include "mqtt_setup/backoff.hpp"
 #include "mqtt_setup/driver.hpp"
@@ -60,6 +62,8 @@ struct FleetContext {
   FleetCounters counters;
   LatencyHistogram latency;
   LatencyHistogram reconnect_time;  // a link lost (not asked for) -> the next CONNACK
+  BufferPool* receive_buffers = nullptr;  // one slot per device at most: never runs out
+  BufferPool* stores = nullptr;
   /// Bytes a socket did not take at once, per device index: rare (a full send buffer), so
   /// they live here rather than costing every device a buffer.
   std::unordered_map<std::uint32_t, std::vector<std::uint8_t>> unsent;
@@ -73,7 +77,12 @@ std::vector<std::string> synthetic_reading_names();
 class Device {
  public:
   /// `lifecycle`: the reconnect schedule of one server (the device's own); `random`: jitter.
-  Device(std::uint32_t index, const SessionConfig& config, SessionBuffers buffers,
+  /// The session's tables, sized for a device that answers commands at QoS 1 and polls after
+  /// every call: a few acknowledgements (more wait in the socket), a few QoS 2 ids (commands
+  /// come at QoS 1), one event (the Disconnected one; drops are counted in stats()).
+  using Tables = SessionStorage<4, 2, 1>;
+
+  Device(std::uint32_t index, const SessionConfig& config,
          const DriverConfig& lifecycle, RandomSource random, Millis start_at);
   Device(const Device&) = delete;
   Device& operator=(const Device&) = delete;
@@ -112,6 +121,12 @@ class Device {
   void on_connected(FleetContext& context);
   void on_delivered(FleetContext& context, std::uint32_t ticket);
   void read(FleetContext& context);
+  void read_socket(FleetContext& context);
+  /// Borrow a receive buffer / a store from the fleet's pools (no-op when held already).
+  void borrow_receive_buffer(FleetContext& context);
+  void borrow_store(FleetContext& context);
+  /// Give back what holds nothing: rx with no unfinished packet, a store with no message.
+  void return_idle_buffers(FleetContext& context);
   void pump(FleetContext& context);
   bool process_events(FleetContext& context);
   bool flush(FleetContext& context);
@@ -121,6 +136,7 @@ class Device {
   void ended(FleetContext& context, const Event* event = nullptr);
   void update_deadline(FleetContext& context);
 
+  Tables tables_;  // before session_, which keeps views of them
   Session session_;
   // When to connect and what a failure means (backoff with jitter): the same decisions as
   // MQTTSetup's, over the fleet's clock and random source.
@@ -136,6 +152,8 @@ class Device {
   bool moved_ = false;              // connected to a server not its first, once at least
   bool returned_ = false;           // and back on its first since
   std::uint16_t server_ = 0;        // the connection's server, an index into context.servers
+  bool holds_receive_buffer_ = false;
+  bool holds_store_ = false;
   codec::QoS qos_;
   std::uint8_t readings_mask_ = 0xff;  // bit i: synthetic_reading_names()[i]
   std::uint32_t interval_ms_ = 0;

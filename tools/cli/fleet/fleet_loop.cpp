@@ -62,8 +62,9 @@ Fleet::~Fleet() {
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
-// One mapping: [Device × N][rx × N][store × N][names × N]. Untouched pages cost nothing, and
-// nothing here is allocated again while the fleet runs.
+// One mapping: [Device × N][names × N], plus the two pools of receive buffers and stores the
+// devices borrow from (buffer_pool.hpp). Untouched pages cost nothing, and nothing here is
+// allocated again while the fleet runs.
 void Fleet::build_devices() {
   const std::uint32_t n = plan_.devices;
   const std::size_t id_bytes =
@@ -73,7 +74,11 @@ void Fleet::build_devices() {
   const std::size_t name_slot = round_up(id_bytes + will_bytes, 8);
   const std::size_t device_bytes = round_up(sizeof(Device), alignof(Device));
   const std::size_t devices_part = round_up(device_bytes * n, 64);
-  arena_bytes_ = devices_part + (kRxBytes + kStoreBytes + name_slot) * n;
+  arena_bytes_ = devices_part + name_slot * n;
+  receive_buffers_ = std::make_unique<BufferPool>(kRxBytes, n);
+  stores_ = std::make_unique<BufferPool>(kStoreBytes, n);
+  context_.receive_buffers = receive_buffers_.get();
+  context_.stores = stores_.get();
   arena_ = ::mmap(nullptr, arena_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                   -1, 0);
   if (arena_ == MAP_FAILED) {
@@ -83,9 +88,7 @@ void Fleet::build_devices() {
   }
   auto* base = static_cast<std::uint8_t*>(arena_);
   devices_ = reinterpret_cast<Device*>(base);
-  std::uint8_t* rx = base + devices_part;
-  std::uint8_t* store = rx + kRxBytes * n;
-  char* names = reinterpret_cast<char*>(store + kStoreBytes * n);
+  char* names = reinterpret_cast<char*>(base + devices_part);
 
   // Starts jittered over the time --connect-rate needs for the whole fleet (at least 1 s), so
   // the first wave does not arrive as one burst.
@@ -119,10 +122,8 @@ void Fleet::build_devices() {
     config.will = codec::Will{std::string_view(slot + id.size(), will_topic.size()),
                               codec::as_bytes(plan_.will.message), plan_.will.qos,
                               plan_.will.retain};
-    const SessionBuffers buffers{{rx + kRxBytes * i, kRxBytes},
-                                 {store + kStoreBytes * i, kStoreBytes}};
     new (base + device_bytes * i)
-        Device(i, config, buffers, lifecycle, random, now + context_.random() % spread_ms);
+        Device(i, config, lifecycle, random, now + context_.random() % spread_ms);
     built_ = i + 1;
   }
 }

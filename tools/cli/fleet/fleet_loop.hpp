@@ -1,7 +1,8 @@
 // `mqtt-setup fleet`: N simulated devices (device.hpp) in one process, one thread, one epoll
-// set. Every device's memory comes from one arena mapped up front (Session objects, their
-// receive and store buffers, their names), so a device costs no allocation and an idle one
-// only the pages it touched; its socket is its only file descriptor.
+// set. Every device's memory comes from one arena mapped up front (Session objects and their
+// tables, their names) and two pools of receive buffers and stores it borrows only while they
+// hold something, so a device costs no allocation and an idle one neither buffer; its socket is
+// its only file descriptor.
 //
 // Timers: each device keeps one deadline; the loop wakes at least every kTick and serves the
 // devices whose deadline has passed. A scan of 10,000 deadlines is a few microseconds, far
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,8 +50,8 @@ struct FleetPlan {
 
 class Fleet {
  public:
-  /// Per device: the receive buffer holds the largest packet a device accepts (a command's
-  /// payload included); the store every message not yet acknowledged.
+  /// Per device, borrowed while in use: the receive buffer holds the largest packet a device
+  /// accepts (a command's payload included); the store every message not yet acknowledged.
   static constexpr std::size_t kRxBytes = 512;
   static constexpr std::size_t kStoreBytes = 1024;
 
@@ -76,6 +78,8 @@ class Fleet {
   int epoll_fd_ = -1;
   void* arena_ = nullptr;
   std::size_t arena_bytes_ = 0;
+  std::unique_ptr<BufferPool> receive_buffers_;  // outlive the devices (destroyed in ~Fleet)
+  std::unique_ptr<BufferPool> stores_;
   Device* devices_ = nullptr;
   std::uint32_t built_ = 0;
   double tokens_ = 0;
