@@ -103,6 +103,21 @@ class Report:
                 per.append(max(v - base, 0) / n)
         return (statistics.median(per), min(per), max(per)) if per else (None, None, None)
 
+    def user_sys_us(self, c, q, p, kind="cpu"):
+        """(user, system) µs per message from GNU time (10 ms ticks), N = 0 runs subtracted:
+        where the client's CPU goes, own code or the kernel (loopback TCP, wake-ups)."""
+        def split(r):
+            return num(r["kv"].get("user")), num(r["kv"].get("sys"))
+        base = [split(r) for r in select(self.rows, kind="base", client=c)]
+        runs = [(split(r), num(r["n"])) for r in select(self.rows, kind=kind, client=c, qos=q, payload=p)
+                if r["kv"].get("ok") == "1" and num(r["n"])]
+        if not base or not runs or any(v is None for b in base for v in b):
+            return None, None
+        bu, bs = median([b[0] for b in base]), median([b[1] for b in base])
+        user = median([max(u - bu, 0) / n * 1e6 for (u, _), n in runs if u is not None])
+        system = median([max(s_ - bs, 0) / n * 1e6 for (_, s_), n in runs if s_ is not None])
+        return user, system
+
     def broker_cpu_us(self, c, q, p, kind="tput"):
         """The broker's CPU per message (utime + stime ticks around each run), µs, median."""
         tck = num(self.meta.get("clk_tck"), 100)
@@ -182,15 +197,16 @@ class Report:
         return out
 
     def cpu_table(self):
-        out = ["| client | QoS | client CPU µs/msg, median (min–max) | vs libmosquitto | syscalls/msg "
-               "| msg/s median | broker CPU µs/msg |", "|---|---|---|---|---|---|---|"]
+        out = ["| client | QoS | client CPU µs/msg, median (min–max) | vs libmosquitto | user / system µs "
+               "| syscalls/msg | msg/s median | broker CPU µs/msg |", "|---|---|---|---|---|---|---|---|"]
         for q in ("0", "1"):
             peer = self.cpu_us(PEER, q, "16", kind="cpu")[0]
             for c in self.clients:
                 med, lo, hi = self.cpu_us(c, q, "16", kind="cpu")
                 cpu = "–" if med is None else f"{med:.2f} ({lo:.2f}–{hi:.2f})"
                 ratio = "–" if med is None or not peer else f"{med / peer:.2f}×"
-                out.append(f"| {NAMES[c]} | {q} | {cpu} | {ratio} "
+                user, system = self.user_sys_us(c, q, "16")
+                out.append(f"| {NAMES[c]} | {q} | {cpu} | {ratio} | {fmt(user, 1)} / {fmt(system, 1)} "
                            f"| {fmt(self.per_msg('strace', 'syscalls', c, q, '16'), 2)} "
                            f"| {fmt_int(self.rate(c, q, '16', 'cpu'))} "
                            f"| {fmt(self.broker_cpu_us(c, q, '16', kind='cpu'), 2)} |")
@@ -358,7 +374,10 @@ plot "{data}/ir.dat" using 2:xtic(1) title "QoS 0", '' using 3 title "QoS 1", ''
             "",
             f"Client CPU: user + system time of the whole process (getrusage(RUSAGE_SELF) when the "
             f"program ends, every thread, µs), minus the median of its N = 0 runs, divided by N; median "
-            f"and range over {m.get('rounds', '?')} rounds, clients interleaved. syscalls/msg: strace -f -c "
+            f"and range over {m.get('rounds', '?')} rounds, clients interleaved. user / system: the same "
+            f"split by GNU time (10 ms ticks: ±0.1 µs per message at this N), medians; on loopback "
+            f"the system part includes the TCP work of delivering each segment to the broker's "
+            f"socket and the client's sleeps and wake-ups. syscalls/msg: strace -f -c "
             f"of a burst of N = {self.n_count:,} (the same figure as above). Broker CPU: mosquitto's "
             f"utime + stime (/proc/PID/stat) before and after each run, per message; the broker logs "
             f"every packet (log_type all), which is part of its cost.",
