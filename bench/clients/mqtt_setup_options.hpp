@@ -1,5 +1,6 @@
 // The Options both facade benchmark programs use: one attempt, no reconnect, the window from
-// BENCH_INFLIGHT, buffers large enough for the payload and the window.
+// BENCH_INFLIGHT, buffers large enough for the payload and the window, and a full outbox that
+// refuses rather than drops.
 #pragma once
 
 #include <algorithm>
@@ -23,6 +24,10 @@ inline mqtt_setup::Options facade_options(const Args& args, bool background) {
   options.tx_buffer_size = std::max<std::size_t>(options.tx_buffer_size, packet_max);
   options.queue_bytes =
       std::max<std::size_t>(options.queue_bytes, (args.inflight + 2) * packet_max);
+  // A QoS 0 burst outruns the socket and fills the bounded outbox: the benchmark must lose
+  // nothing, so a full outbox refuses the new message (the program waits and retries) instead
+  // of dropping the oldest unsent one, the default for fresh readings.
+  options.overflow = mqtt_setup::OverflowPolicy::RejectNew;
   options.log_level = mqtt_setup::LogLevel::Error;
   return options;
 }

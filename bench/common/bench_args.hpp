@@ -45,7 +45,9 @@ struct Outcome {
   bool ok = false;
 };
 
-/// Prints the single result line and returns the exit code (0 only when ok).
+/// Prints the single result line and returns the exit code (0 only when ok). Besides the
+/// interface's keys it adds cpu_us=: user + system CPU of the whole process so far (getrusage,
+/// all threads, µs); the harness subtracts the N = 0 run's figure to get CPU per message.
 int report(const char* client, const std::string& version, const Args& args,
            const Outcome& outcome);
 

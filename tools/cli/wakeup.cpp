@@ -31,6 +31,7 @@ Wakeup::~Wakeup() {
 }
 
 void Wakeup::notify() {
+  if (pending_.exchange(true)) return;  // the pending byte wakes the wait already
   const char byte = 1;
   [[maybe_unused]] auto written = ::write(write_end_, &byte, 1);
 }
@@ -49,6 +50,11 @@ bool Wakeup::wait(std::optional<Clock::time_point> deadline, int input_fd) {
     char drain[64];
     while (::read(read_end_, drain, sizeof drain) > 0) {
     }
+    // Cleared after draining: a notify() that skipped its write until now made its change
+    // before this point, so the caller's re-check sees it; any later notify() writes again.
+    // (Cleared first, a notify() could set it, have its byte drained, and leave the next
+    // notify() believing a byte is still there.)
+    pending_.store(false);
   }
   return input_fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }

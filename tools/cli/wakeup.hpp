@@ -3,6 +3,7 @@
 // same wait, and poll() can watch both.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 
@@ -17,7 +18,9 @@ class Wakeup {
   Wakeup(const Wakeup&) = delete;
   Wakeup& operator=(const Wakeup&) = delete;
 
-  /// Ends the current (or the next) wait. Any thread; async-signal-safe.
+  /// Ends the current (or the next) wait. Any thread; async-signal-safe. Writes to the pipe only
+  /// when no wake-up is pending yet: a burst of deliveries (one per PUBACK in `pipe`) costs one
+  /// write and one read, not one of each per message.
   void notify();
 
   /// Waits until notify(), until `input_fd` (when >= 0) is readable or closed, or until the
@@ -29,6 +32,10 @@ class Wakeup {
  private:
   int read_end_ = -1;
   int write_end_ = -1;
+  // A byte is in the pipe (or about to be): later notify() calls need not write. wait()
+  // clears it after draining the pipe.
+  std::atomic<bool> pending_{false};
+  static_assert(std::atomic<bool>::is_always_lock_free, "notify() runs in signal handlers");
 };
 
 }  // namespace mqtt_setup::cli
