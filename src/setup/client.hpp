@@ -107,6 +107,7 @@ struct MQTTSetup::Impl {
   bool writing = false;            // disconnect() writes with the lock released: nobody else may
   bool loop_waiting = false;       // the loop sleeps in poll()/wait: kick() must wake it
   bool in_run_once = false;        // a thread is inside run_once() (a second poll() caller waits)
+  int flush_waiters = 0;           // threads in flush() waiting on `changed` (writes notify them)
   // stats().session.delivered accounted for by Delivered events and the last Written event.
   std::uint64_t delivered_accounted = 0;
   /// A Written event when QoS 0 messages went out since the last one (the loop's thread only).

@@ -291,7 +291,7 @@ void MQTTSetup::Impl::transmit(std::unique_lock<std::mutex>& /*lock*/) {
     }
     if (*took > 0) {
       write_stalled_at = now;
-      changed.notify_all();  // flush() waits for QoS 0 messages to be written
+      if (flush_waiters > 0) changed.notify_all();  // flush() waits for QoS 0 to be written
     }
     unsent = unsent.subspan(*took);
     if (!unsent.empty()) return;  // the socket is full: the loop polls for it to drain

@@ -294,7 +294,9 @@ bool MQTTSetup::flush(std::uint32_t timeout_ms) {
     if (now >= deadline || m.stopping) return false;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     if (m.driven_elsewhere()) {
+      ++m.flush_waiters;
       m.changed.wait_for(lock, std::min(left, std::chrono::milliseconds(100)));
+      --m.flush_waiters;
     } else {
       m.run_once(lock, static_cast<std::uint32_t>(left.count()) + 1);
     }
