@@ -56,8 +56,10 @@ is_our_broker() {
 # Bounded: bash's /dev/tcp connect has no timeout of its own, and a listener that does not
 # accept (its queue full, or a process stopped) would hold it for the kernel's SYN retries,
 # about two minutes.
+# SIGKILL, not timeout's default SIGTERM: a shell that inherited SIGTERM ignored (a test
+# runner may start us so) would otherwise sit out those two minutes, longer than CTest allows.
 port_accepts() {  # port
-  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
+  timeout -s KILL 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 
 stop_broker() {
