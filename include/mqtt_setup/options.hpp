@@ -13,7 +13,7 @@
 #include "mqtt_setup/backoff.hpp"
 #include "mqtt_setup/codec.hpp"
 #include "mqtt_setup/kconfig_defaults.hpp"
-#include "mqtt_setup/session.hpp"
+#include "mqtt_setup/session_types.hpp"
 #include "mqtt_setup/storage.hpp"
 #include "mqtt_setup/tls_options.hpp"
 
