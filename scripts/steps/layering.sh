@@ -49,20 +49,24 @@ unplaced() {  # file
   failures=$((failures + 1))
 }
 
-# The layer of a file of ours (relative path), and whether it is private; "" when none.
+# The layer of a file of ours (relative path) into $layer ("?": none), and into $kind whether
+# it is public or private. No subshell: this runs for every include.
 layer_of() {
   local path=$1 name
+  kind=private
   case $path in
     include/mqtt_setup/* | src/mqtt_setup/*)
       name=${path##*/}
-      echo "${public_layer[$name]:-?} public" ;;
-    src/mqtt_setup.h) echo "setup public" ;;
+      layer=${public_layer[$name]:-?}
+      kind=public ;;
+    src/mqtt_setup.h) layer=setup kind=public ;;
     src/*/*)
       name=${path#src/}
       name=${name%%/*}
-      if [ -n "${rank[$name]:-}" ] && [ "$name" != tools ]; then echo "$name private"; else echo "? private"; fi ;;
-    tools/*) echo "tools private" ;;
-    *) echo "" ;;
+      layer="?"
+      if [ -n "${rank[$name]:-}" ] && [ "$name" != tools ]; then layer=$name; fi ;;
+    tools/*) layer=tools ;;
+    *) layer="?" ;;
   esac
 }
 
@@ -83,41 +87,43 @@ resolve() {
 declare -A public_includes  # public header -> the public headers it includes
 mapfile -t files < <(find src include tools -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) \
                        -not -path 'src/mqtt_setup/*' | LC_ALL=C sort)
-checked=0
 for file in "${files[@]}"; do
-  read -r from from_kind <<<"$(layer_of "$file")"
-  if [ "$from" = "?" ]; then
-    unplaced "$file"
+  layer_of "$file"
+  [ "$layer" != "?" ] || unplaced "$file"
+done
+checked=0
+# One grep for every file: "file:line:#include ...".
+while IFS=: read -r file line text; do
+  layer_of "$file"
+  from=$layer from_kind=$kind
+  [ "$from" != "?" ] || continue
+  [[ $text =~ include[[:space:]]*[\<\"]([^\"\>]+) ]] || continue
+  target=${BASH_REMATCH[1]}
+  checked=$((checked + 1))
+  resolved=""
+  # <...> is searched on the include path only: ours only as <mqtt_setup/...>.
+  if [[ $text == *'"'* ]] || [[ $target == mqtt_setup/* ]]; then resolve "$file" "$target"; fi
+  if [ -z "$resolved" ]; then
+    if [ "${rank[$from]}" -le "${rank[driver]}" ] && [[ $text != *'"'* ]] &&
+       [[ $target =~ $sans_io_forbidden ]]; then
+      forbid "$file:$line" "<$target>" "$from is sans-IO (no socket, clock, thread or heap container)"
+    fi
     continue
   fi
-  while IFS=: read -r line text; do
-    [[ $text =~ include[[:space:]]*[\<\"]([^\"\>]+) ]] || continue
-    target=${BASH_REMATCH[1]}
-    checked=$((checked + 1))
-    resolved=""
-    # <...> is searched on the include path only: ours only as <mqtt_setup/...>.
-    if [[ $text == *'"'* ]] || [[ $target == mqtt_setup/* ]]; then resolve "$file" "$target"; fi
-    if [ -z "$resolved" ]; then
-      if [ "${rank[$from]}" -le "${rank[driver]}" ] && [[ $text != *'"'* ]] &&
-         [[ $target =~ $sans_io_forbidden ]]; then
-        forbid "$file:$line" "<$target>" "$from is sans-IO (no socket, clock, thread or heap container)"
-      fi
-      continue
-    fi
-    read -r to to_kind <<<"$(layer_of "$resolved")"
-    if [ "$from_kind" = public ] && [ "$to_kind" = public ]; then
-      public_includes[${file##*/}]+=" ${resolved##*/}"
-    fi
-    if [ "$to" = "?" ]; then
-      unplaced "$resolved"
-    elif [ "${rank[$to]}" -gt "${rank[$from]}" ]; then
-      forbid "$file:$line" "\"$target\"" "$from may not include $to (layers point down: ${layers[*]})"
-    elif [ "$to_kind" = private ] && [ "$to" != "$from" ] &&
-         { [ "$to" != util ] || [ "$from_kind" = public ] || [ "$from" = tools ]; }; then
-      forbid "$file:$line" "\"$target\"" "$resolved is private to the $to layer"
-    fi
-  done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$file" || true)
-done
+  layer_of "$resolved"
+  to=$layer to_kind=$kind
+  if [ "$from_kind" = public ] && [ "$to_kind" = public ]; then
+    public_includes[${file##*/}]+=" ${resolved##*/}"
+  fi
+  if [ "$to" = "?" ]; then
+    unplaced "$resolved"
+  elif [ "${rank[$to]}" -gt "${rank[$from]}" ]; then
+    forbid "$file:$line" "\"$target\"" "$from may not include $to (layers point down: ${layers[*]})"
+  elif [ "$to_kind" = private ] && [ "$to" != "$from" ] &&
+       { [ "$to" != util ] || [ "$from_kind" = public ] || [ "$from" = tools ]; }; then
+    forbid "$file:$line" "\"$target\"" "$resolved is private to the $to layer"
+  fi
+done < <(grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "${files[@]}" || true)
 
 # The facade's public headers are what every user compiles: the Session and Driver classes
 # (their private members) stay out of them, so those can change without touching users' ABI.
