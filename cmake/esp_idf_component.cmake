@@ -4,6 +4,7 @@
 set(mqtt_setup_root ${CMAKE_CURRENT_LIST_DIR}/..)
 
 file(GLOB mqtt_setup_idf_sources
+  ${mqtt_setup_root}/src/util/*.cpp              # CRC-32, below every layer
   ${mqtt_setup_root}/src/codec/*.cpp
   ${mqtt_setup_root}/src/session/*.cpp
   ${mqtt_setup_root}/src/driver/*.cpp

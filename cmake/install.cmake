@@ -26,7 +26,7 @@ install(FILES ${PROJECT_BINARY_DIR}/mqtt_setupConfig.cmake
 # pkg-config lists the layers in link order (facade first).
 set(MQTT_SETUP_PC_LIBS "")
 foreach(lib mqtt_setup mqtt_setup_transport mqtt_setup_platform mqtt_setup_driver mqtt_setup_session
-        mqtt_setup_codec)
+        mqtt_setup_codec mqtt_setup_util)
   string(APPEND MQTT_SETUP_PC_LIBS " -l${lib}")
 endforeach()
 if(MQTT_SETUP_TLS)

@@ -21,6 +21,9 @@ scripts/install-deps.sh openssl gcc-arm-none-eabi libstdc++-arm-none-eabi-picoli
   clang-14 libclang-rt-14-dev valgrind strace \
   libmosquitto-dev libpaho-mqtt-dev gnuplot-nox python3 rabbitmq-server "${node_packages[@]}"
 
+# Includes point down the layers (docs/design.md, "Layers"): a second, before anything builds.
+scripts/steps/layering.sh
+
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)"

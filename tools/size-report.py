@@ -13,8 +13,8 @@ docs/size.md (Cortex-M4, RV32IMC, Xtensa lx106).
       The totals of several targets side by side, one column each.
 
 "Library flash" counts only the input sections of our own objects (libmqtt_setup_codec.a,
-libmqtt_setup_session.a) that the linker kept, read from the GNU ld map file: the C library,
-start-up code and the footprint program itself are not ours and not counted.
+libmqtt_setup_session.a, libmqtt_setup_util.a) that the linker kept, read from the GNU ld map
+file: the C library, start-up code and the footprint program itself are not ours and not counted.
 """
 import argparse
 import json
@@ -43,6 +43,8 @@ LAYERS = [
     ("codec", re.compile(r"libmqtt_setup_codec\.a\(")),
     ("backoff", re.compile(r"libmqtt_setup_session\.a\(backoff\.")),
     ("session", re.compile(r"libmqtt_setup_session\.a\(")),
+    # CRC-32 for the deep-sleep snapshots: not in these images today, counted if it ever is.
+    ("util", re.compile(r"libmqtt_setup_util\.a\(")),
 ]
 
 
@@ -201,13 +203,15 @@ def report(args):
     out = []
     out.append("| layer | flash MIN | flash FULL | of which .text / .rodata (FULL) | static RAM |")
     out.append("|---|---:|---:|---:|---:|")
-    for layer in ("codec", "session"):
+    # util gets a row only when the images link some of it (today they do not).
+    layers = ["codec", "session"] + [l for l in ("util",) if any(k[0] == l for k in fulls)]
+    for layer in layers:
         out.append(f"| {layer} | {fmt(flash(mins, layer))} B | {fmt(flash(fulls, layer))} B | "
                    f"{fmt(fulls.get((layer, 'text'), 0))} / {fmt(fulls.get((layer, 'rodata'), 0))}"
                    f" | {fmt(ram(fulls, layer))} B |")
-    out.append(f"| **library (codec + session)** | **{fmt(flash(mins))} B** | "
-               f"**{fmt(flash(fulls))} B** | {fmt(sum(fulls.get((l, 'text'), 0) for l in ('codec', 'session')))}"
-               f" / {fmt(sum(fulls.get((l, 'rodata'), 0) for l in ('codec', 'session')))} | "
+    out.append(f"| **library ({' + '.join(layers)})** | **{fmt(flash(mins))} B** | "
+               f"**{fmt(flash(fulls))} B** | {fmt(sum(fulls.get((l, 'text'), 0) for l in layers))}"
+               f" / {fmt(sum(fulls.get((l, 'rodata'), 0) for l in layers))} | "
                f"{fmt(ram(fulls))} B |")
     out.append(f"| backoff (for a reconnecting driver; not in MIN/FULL) | | {fmt(backoff)} B | | 0 B |")
     unwind = sum(size for (l, k), size in fulls.items() if k == "unwind")

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "mqtt_setup/codec.hpp"
-#include "mqtt_setup/session.hpp"
+#include "mqtt_setup/session_types.hpp"
 #include "mqtt_setup/transport.hpp"
 
 namespace mqtt_setup {

@@ -25,7 +25,7 @@
 #include "mqtt_setup/error.hpp"
 #include "mqtt_setup/options.hpp"
 #include "mqtt_setup/result.hpp"
-#include "mqtt_setup/session.hpp"
+#include "mqtt_setup/session_types.hpp"
 #include "mqtt_setup/version.hpp"
 
 namespace mqtt_setup {

@@ -13,8 +13,9 @@
 #include "mqtt_setup/backoff.hpp"
 #include "mqtt_setup/codec.hpp"
 #include "mqtt_setup/kconfig_defaults.hpp"
-#include "mqtt_setup/session.hpp"
+#include "mqtt_setup/session_types.hpp"
 #include "mqtt_setup/storage.hpp"
+#include "mqtt_setup/tls_options.hpp"
 
 namespace mqtt_setup {
 
@@ -44,20 +45,6 @@ struct LastWill {
 /// Which MQTT the client speaks. Auto tries 5.0 and falls back to 3.1.1 when the broker
 /// answers "unacceptable protocol version" (and stays on 3.1.1 afterwards).
 enum class Protocol : std::uint8_t { V311, V5, Auto };
-
-/// TLS is off unless `enabled`; when on, the broker's certificate chain and host name are
-/// verified against `ca_file`/`ca_path`/`ca_pem`, or the system store when none is given.
-struct TlsOptions {
-  bool enabled = false;
-  std::string ca_file;       // PEM bundle
-  std::string ca_path;       // directory of PEM files
-  std::string ca_pem;        // PEM text (e.g. embedded in firmware)
-  std::string cert_file;     // client certificate (mutual TLS)
-  std::string key_file;      // its private key
-  std::string server_name;   // checked against the certificate and sent as SNI; default: host
-  std::vector<std::string> alpn;  // e.g. {"x-amzn-mqtt-ca"} for AWS IoT on port 443
-  bool insecure = false;     // turns verification off; a warning is logged on every connect
-};
 
 enum class LogLevel : std::uint8_t { Error, Warning, Info, Debug };
 

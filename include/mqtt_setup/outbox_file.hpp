@@ -15,7 +15,8 @@
 #include <vector>
 
 #include "mqtt_setup/platform.hpp"
-#include "mqtt_setup/session.hpp"
+#include "mqtt_setup/session_types.hpp"
+#include "mqtt_setup/store_journal.hpp"
 
 namespace mqtt_setup {
 

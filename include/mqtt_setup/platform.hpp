@@ -12,8 +12,13 @@
 #include <thread>
 #include <vector>
 
-#include "mqtt_setup/session.hpp"
+#include "mqtt_setup/session_types.hpp"
+#include "mqtt_setup/store_journal.hpp"
 #include "mqtt_setup/storage.hpp"
+
+namespace mqtt_setup {
+class Session;  // only passed by reference here; session.hpp for the class itself
+}  // namespace mqtt_setup
 
 namespace mqtt_setup::platform {
 

@@ -23,7 +23,7 @@
 #include <span>
 #include <string_view>
 
-#include "mqtt_setup/options.hpp"
+#include "mqtt_setup/tls_options.hpp"
 #include "mqtt_setup/transport.hpp"
 
 namespace mqtt_setup {

@@ -5,7 +5,7 @@
 //   kind (1) | number (4, LE) | length (4, LE) | packet (length) | CRC-32 of all before (4, LE)
 //
 // `number` is the message's ticket in the file and its sequence number in the storage queue
-// (where a record's position no longer gives the order). CRC as session/crc32.hpp, shared
+// (where a record's position no longer gives the order). CRC as util/crc32.hpp, shared
 // with the deep-sleep snapshots.
 #pragma once
 
@@ -14,8 +14,8 @@
 #include <optional>
 
 #include "mqtt_setup/codec.hpp"
-#include "session/crc32.hpp"
-#include "session/little_endian.hpp"
+#include "util/crc32.hpp"
+#include "util/little_endian.hpp"
 
 namespace mqtt_setup::journal_record {
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "mqtt_setup/session.hpp"  // Session::for_each_pending
 #include "platform/journal_record.hpp"
 
 namespace mqtt_setup {

@@ -9,14 +9,14 @@
 //   incoming QoS 2 (count x u16): identifiers delivered to the application, not yet released
 //   messages       (count x): state u8 | QoS u8 | packet id u16 | TTL left, ms u32 (0: none) |
 //                  size u32 | the encoded PUBLISH (size bytes), oldest first
-//   CRC-32 (4)     of every byte before it (session/crc32.hpp, as the outbox file)
+//   CRC-32 (4)     of every byte before it (util/crc32.hpp, as the outbox file)
 //
 // A message costs 12 bytes + its PUBLISH; an empty session 20 bytes + the client id.
 #include <algorithm>
 #include <cstring>
 
-#include "session/crc32.hpp"
-#include "session/little_endian.hpp"
+#include "util/crc32.hpp"
+#include "util/little_endian.hpp"
 #include "session/record.hpp"
 
 namespace mqtt_setup {

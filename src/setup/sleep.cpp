@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "mqtt_setup/platform.hpp"
-#include "session/crc32.hpp"
+#include "util/crc32.hpp"
 #include "setup/client.hpp"
 #include "setup/text_buffer.hpp"
 

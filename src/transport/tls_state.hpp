@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mqtt_setup/options.hpp"
+#include "mqtt_setup/tls_options.hpp"
 #include "mqtt_setup/tcp_transport.hpp"
 #include "mqtt_setup/transport.hpp"
 #include "transport/tls_errors.hpp"

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 
+#include "mqtt_setup/session.hpp"  // Session::for_each_pending
 #include "platform/journal_record.hpp"
 
 namespace mqtt_setup {

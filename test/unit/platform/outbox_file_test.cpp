@@ -12,6 +12,7 @@
 
 #include "mqtt_setup/codec.hpp"
 #include "mqtt_setup/outbox_file.hpp"
+#include "mqtt_setup/session.hpp"
 
 namespace mqtt_setup {
 namespace {

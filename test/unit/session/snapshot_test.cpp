@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstring>
 
-#include "session/crc32.hpp"
+#include "util/crc32.hpp"
 #include "session_harness.hpp"
 
 namespace mqtt_setup::testing {

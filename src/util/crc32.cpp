@@ -1,4 +1,4 @@
-#include "session/crc32.hpp"
+#include "util/crc32.hpp"
 
 #include <array>
 
