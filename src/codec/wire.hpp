@@ -266,6 +266,34 @@ void write_filter_list(const FilterList& filters, FilterOptions options, Writer&
 /// Validates a received list; the number of filters, or why it is malformed.
 Result<std::size_t, DecodeError> check_filter_list(Bytes wire, FilterOptions options);
 
+/// Calls `f` with the alternative held by `packet`. A switch on index() with get_if, because
+/// std::visit and std::get may throw bad_variant_access.
+template <class F>
+auto with_alternative(const Packet& packet, F&& f) {
+  switch (packet.index()) {
+    case 0: return f(*std::get_if<0>(&packet));
+    case 1: return f(*std::get_if<1>(&packet));
+    case 2: return f(*std::get_if<2>(&packet));
+    case 3: return f(*std::get_if<3>(&packet));
+    case 4: return f(*std::get_if<4>(&packet));
+    case 5: return f(*std::get_if<5>(&packet));
+    case 6: return f(*std::get_if<6>(&packet));
+    case 7: return f(*std::get_if<7>(&packet));
+    case 8: return f(*std::get_if<8>(&packet));
+    case 9: return f(*std::get_if<9>(&packet));
+    default: return f(*std::get_if<10>(&packet));  // never valueless: no throws here
+  }
+}
+static_assert(std::variant_size_v<Packet> == 11, "with_alternative() needs a case per type");
+
+/// The whole packet at the front of `in`: its fixed header and body, or why not (Incomplete
+/// included). The first step of every decode entry point.
+struct WholePacket {
+  FixedHeader header;
+  Bytes body;
+};
+Result<WholePacket, DecodeError> whole_packet(Bytes in, const DecodeLimits& limits);
+
 /// Whole packet size for a remaining length, or 0 when it is above kMaxRemainingLength.
 inline std::size_t packet_size_for(std::size_t remaining_length) {
   if (remaining_length > kMaxRemainingLength) return 0;
@@ -274,6 +302,7 @@ inline std::size_t packet_size_for(std::size_t remaining_length) {
 
 template <class P>
 std::size_t encoded_size_of(const P& packet, ProtocolVersion v) {
+  if (!is_built(v)) return 0;
   const BodySize body = body_size(packet, v);
   return body ? packet_size_for(*body) : 0;
 }
@@ -282,6 +311,7 @@ std::size_t encoded_size_of(const P& packet, ProtocolVersion v) {
 template <class P>
 Result<std::size_t, EncodeError> encode_packet(const P& packet, MutableBytes out,
                                                ProtocolVersion v) {
+  if (!is_built(v)) return EncodeError::NotInThisVersion;
   const BodySize body = body_size(packet, v);
   if (!body) return body.error();
   const std::size_t total = packet_size_for(*body);
