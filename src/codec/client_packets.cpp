@@ -11,7 +11,8 @@ namespace {
 
 template <class P>
 constexpr bool kSentByClients = !std::is_same_v<P, Connack> && !std::is_same_v<P, Suback> &&
-                                !std::is_same_v<P, Pingresp>;
+                                !std::is_same_v<P, Pingresp> &&
+                                (kBuiltV5 || !std::is_same_v<P, Auth>);  // AUTH is 5.0's
 
 }  // namespace
 

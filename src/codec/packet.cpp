@@ -26,6 +26,20 @@ PacketType type_of(const Packet& packet) {
 
 namespace detail {
 
+Result<std::size_t, EncodeError> encode_measured(const BodySize& body, std::uint8_t first_byte,
+                                                 MutableBytes out, BodyWriter write,
+                                                 const void* packet, ProtocolVersion v) {
+  if (!body) return body.error();
+  const std::size_t total = packet_size_for(*body);
+  if (total == 0) return EncodeError::PacketTooLarge;  // [MQTT-2.2.3]
+  if (out.size() < total) return EncodeError::BufferTooSmall;
+  Writer w{out.data()};
+  w.u8(first_byte);
+  w.remaining_length(*body);
+  write(packet, v, w);
+  return total;
+}
+
 Result<WholePacket, DecodeError> whole_packet(Bytes in, const DecodeLimits& limits) {
   const auto header = decode_fixed_header(in, limits);
   if (!header) return header.error();

@@ -173,12 +173,20 @@ PropertyPlace place_of(PacketType type);
 struct PropertyRule {
   PropertyId id;
   PropertyKind kind;
-  std::uint16_t places;       // PropertyPlace bits
   bool repeatable;            // user properties; subscription identifiers in PUBLISH
-  std::uint32_t max_value;    // integers: above is a protocol error (flags: 1, QoS: 1)
   bool zero_is_invalid;       // receive maximum, topic alias, maximum packet size, sub. id
-  std::string_view name;
+  std::uint16_t places;       // PropertyPlace bits
 };
+/// The largest value an integer property may take; above is a protocol error. Every byte
+/// property of 5.0 is 0 or 1, maximum QoS included (2 is said by leaving it out, 3.2.2.3.4).
+constexpr std::uint32_t max_value_of(PropertyKind kind) {
+  switch (kind) {
+    case PropertyKind::Byte: return 1;
+    case PropertyKind::TwoByteInteger: return 0xFFFF;
+    case PropertyKind::VariableByteInteger: return kMaxRemainingLength;
+    default: return 0xFFFF'FFFF;
+  }
+}
 /// The rule of identifier `id`, or nullptr for an identifier the spec does not define.
 const PropertyRule* rule_of(std::uint8_t id);
 
@@ -307,21 +315,24 @@ std::size_t encoded_size_of(const P& packet, ProtocolVersion v) {
   return body ? packet_size_for(*body) : 0;
 }
 
+/// What encode_packet() does for every type once the body is measured (packet.cpp): one copy
+/// in flash instead of one per packet type.
+using BodyWriter = void (*)(const void* packet, ProtocolVersion v, Writer& w);
+Result<std::size_t, EncodeError> encode_measured(const BodySize& body, std::uint8_t first_byte,
+                                                 MutableBytes out, BodyWriter write,
+                                                 const void* packet, ProtocolVersion v);
+
 /// Validate (once), check the buffer, write. Every encode() ends here.
 template <class P>
 Result<std::size_t, EncodeError> encode_packet(const P& packet, MutableBytes out,
                                                ProtocolVersion v) {
   if (!is_built(v)) return EncodeError::NotInThisVersion;
-  const BodySize body = body_size(packet, v);
-  if (!body) return body.error();
-  const std::size_t total = packet_size_for(*body);
-  if (total == 0) return EncodeError::PacketTooLarge;  // [MQTT-2.2.3]
-  if (out.size() < total) return EncodeError::BufferTooSmall;
-  Writer w{out.data()};
-  w.u8(first_byte(packet));
-  w.remaining_length(*body);
-  write_body(packet, v, w);
-  return total;
+  return encode_measured(
+      body_size(packet, v), first_byte(packet), out,
+      [](const void* p, ProtocolVersion version, Writer& w) {
+        write_body(*static_cast<const P*>(p), version, w);
+      },
+      &packet, v);
 }
 
 }  // namespace mqtt_setup::codec::detail

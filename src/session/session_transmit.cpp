@@ -23,8 +23,8 @@ void Session::trace(bool outgoing, codec::Bytes bytes) const {
 std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, Millis now) {
   if (state_ == SessionState::Disconnected) return std::nullopt;
   std::size_t n = 0;
-  auto emit = [&](const auto& packet) {  // per-type encoders: no variant, no server packets
-    auto written = codec::encode(packet, out.subspan(n), wire_version_);
+  auto emit = [&](const codec::Packet& packet) {
+    auto written = codec::encode_to_server(packet, out.subspan(n), wire_version_);
     if (!written) return false;
     trace(true, out.subspan(n, *written));
     n += *written;
