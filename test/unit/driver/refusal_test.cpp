@@ -95,6 +95,7 @@ TEST(DriverRefusal, FallbackTo311RetriesAtOnceWithoutUsingAnAttempt) {
 }
 
 TEST(DriverRefusal, WithoutFallbackA311BrokerIsAPermanentRefusal) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   DriverSim sim(config(), v5());
   sim.servers[0].answer = Answer::Speaks311;
   sim.run_until(1);
