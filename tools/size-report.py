@@ -11,6 +11,8 @@ docs/size.md (Cortex-M4, RV32IMC, Xtensa lx106).
       the totals for `compare`).
   size-report.py compare A/size.json B/size.json ... [--output table.md]
       The totals of several targets side by side, one column each.
+  size-report.py versions A/size.json B/size.json ... [--output table.md]
+      The totals of the protocol builds (3.1.1 only, 5 only, both) of one or more targets.
 
 "Library flash" counts only the input sections of our own objects (libmqtt_setup_codec.a,
 libmqtt_setup_session.a, libmqtt_setup_util.a) that the linker kept, read from the GNU ld map
@@ -257,7 +259,8 @@ def report(args):
             f.write(text)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"target": args.target, "flash_min": flash(mins), "flash_full": flash(fulls),
+            json.dump({"target": args.target, "protocols": args.protocols,
+                       "flash_min": flash(mins), "flash_full": flash(fulls),
                        "ram": ram(fulls), "context": session_size,
                        "codec_full": flash(fulls, "codec"),
                        "session_full": flash(fulls, "session")}, f, indent=1)
@@ -289,6 +292,38 @@ def compare(args):
     return 0
 
 
+PROTOCOL_BUILDS = (("3.1.1", "3.1.1 only"), ("5", "5 only"), ("both", "3.1.1 and 5 (default)"))
+
+
+def versions(args):
+    """One row per protocol build (MQTT_SETUP_PROTOCOLS), one column per target."""
+    reports = []
+    for path in args.reports:
+        with open(path, encoding="utf-8") as f:
+            reports.append(json.load(f))
+    targets = list(dict.fromkeys(r["target"] for r in reports))
+    by_key = {(r.get("protocols", "both"), r["target"]): r for r in reports}
+    out = ["| versions built in (`MQTT_SETUP_PROTOCOLS`) | "
+           + " | ".join(f"{t} MIN–FULL" for t in targets) + " | codec / session (FULL, "
+           + targets[0] + ") | sizeof(Session) |",
+           "|---|" + "---:|" * (len(targets) + 2)]
+    for key, title in PROTOCOL_BUILDS:
+        row = [by_key.get((key, t)) for t in targets]
+        if not any(row):
+            continue
+        cells = [f"{fmt(r['flash_min'])}–{fmt(r['flash_full'])} B" if r else "—" for r in row]
+        first = row[0]
+        split = f"{fmt(first['codec_full'])} / {fmt(first['session_full'])} B" if first else "—"
+        context = next(f"{fmt(r['context'])} B" for r in row if r)
+        out.append(f"| {title} | " + " | ".join(cells) + f" | {split} | {context} |")
+    text = "\n".join(out) + "\n"
+    print(text)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -305,12 +340,17 @@ def main():
     r.add_argument("--output")
     r.add_argument("--json")
     r.add_argument("--target", default="Cortex-M4")
+    r.add_argument("--protocols", default="both", help="MQTT_SETUP_PROTOCOLS of the build")
     r.add_argument("--top", type=int, default=20)
     m = sub.add_parser("compare")
     m.add_argument("reports", nargs="+")
     m.add_argument("--output")
+    v = sub.add_parser("versions")
+    v.add_argument("reports", nargs="+")
+    v.add_argument("--output")
     args = parser.parse_args()
-    return {"check": check, "report": report, "compare": compare}[args.command](args)
+    return {"check": check, "report": report, "compare": compare,
+            "versions": versions}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 // DecodeError::Incomplete (a normal answer: read more bytes and call again); a decoded packet
 // holds views (string_view / span) into the caller's buffer, valid while that buffer is.
 // Both directions of every packet are supported: clients and the fake brokers of the tests
-// use the same code. Thread safety: every function is reentrant.
+// use the same code, but a client links only its own direction (see "What is linked where"). Thread safety: every function is reentrant.
 //
 // Versions: one code path where 3.1.1 and 5.0 agree. The version is a parameter of encode()
 // and a field of DecodeLimits (CONNECT carries its own, Connect::version). 5.0's additions
@@ -61,7 +61,7 @@ struct Will {
 };
 
 struct Connect {
-  ProtocolVersion version = ProtocolVersion::V311;  // decides the layout, whatever encode() is told
+  ProtocolVersion version = kDefaultVersion;  // decides the layout, whatever encode() is told
   Properties properties;  // 5.0
   std::string_view client_id;
   std::uint16_t keep_alive_s = 60;
@@ -208,25 +208,58 @@ enum class EncodeError : std::uint8_t {
   InvalidPacketType,      // an Ack whose type is not PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK
   InvalidProperty,        // 5.0: not allowed in this packet, twice, malformed or out of range
   InvalidReasonCode,      // 5.0: a reason code this packet cannot carry
-  NotInThisVersion,       // AUTH, or a 5.0-only field, under 3.1.1
+  NotInThisVersion,       // AUTH, or a 5.0-only field, under 3.1.1; or a version this build
+                          // leaves out (MQTT_SETUP_PROTOCOLS)
 };
 std::string_view describe(EncodeError error);
 
+// What is linked where: a client's image needs only the per-type functions of what it sends
+// and encode_to_server() / decode_from_server() below (library mqtt_setup_codec). The variant
+// overloads for every packet type, encode(const Packet&), encoded_size(const Packet&) and
+// decode(), serve servers too (CONNACK, SUBACK, decoding CONNECT): they are in library
+// mqtt_setup_codec_server, which the fake brokers, fuzzers and tests link and a client does not.
+
 /// Bytes the packet takes on the wire (fixed header included). 0 if it cannot be encoded.
-std::size_t encoded_size(const Packet& packet, ProtocolVersion version = ProtocolVersion::V311);
+/// [mqtt_setup_codec_server]
+std::size_t encoded_size(const Packet& packet, ProtocolVersion version = kDefaultVersion);
 
 /// Writes the packet into `out`; returns the number of bytes written. 3.1.1 ignores the 5.0
 /// fields (properties, reason codes, subscription options) except where the result would be
-/// a different packet: AUTH and a PUBLISH without topic are refused.
+/// a different packet: AUTH and a PUBLISH without topic are refused. [mqtt_setup_codec_server]
 Result<std::size_t, EncodeError> encode(const Packet& packet, MutableBytes out,
-                                        ProtocolVersion version = ProtocolVersion::V311);
+                                        ProtocolVersion version = kDefaultVersion);
 
-// Per-type overloads (same rules), for callers that know the type and want no variant.
-std::size_t encoded_size(const Publish& packet, ProtocolVersion version = ProtocolVersion::V311);
+// Per-type overloads (same rules) for what a client sends: no variant, and only this type's code.
+std::size_t encoded_size(const Connect& packet, ProtocolVersion version = kDefaultVersion);
+std::size_t encoded_size(const Publish& packet, ProtocolVersion version = kDefaultVersion);
+std::size_t encoded_size(const Ack& packet, ProtocolVersion version = kDefaultVersion);
+std::size_t encoded_size(const Subscribe& packet, ProtocolVersion version = kDefaultVersion);
+std::size_t encoded_size(const Unsubscribe& packet, ProtocolVersion version = kDefaultVersion);
+std::size_t encoded_size(const Pingreq& packet, ProtocolVersion version = kDefaultVersion);
+std::size_t encoded_size(const Disconnect& packet, ProtocolVersion version = kDefaultVersion);
+std::size_t encoded_size(const Auth& packet, ProtocolVersion version = kDefaultVersion);
+Result<std::size_t, EncodeError> encode(const Connect& packet, MutableBytes out,
+                                        ProtocolVersion version = kDefaultVersion);
 Result<std::size_t, EncodeError> encode(const Publish& packet, MutableBytes out,
-                                        ProtocolVersion version = ProtocolVersion::V311);
+                                        ProtocolVersion version = kDefaultVersion);
 Result<std::size_t, EncodeError> encode(const Ack& packet, MutableBytes out,
-                                        ProtocolVersion version = ProtocolVersion::V311);
+                                        ProtocolVersion version = kDefaultVersion);
+Result<std::size_t, EncodeError> encode(const Subscribe& packet, MutableBytes out,
+                                        ProtocolVersion version = kDefaultVersion);
+Result<std::size_t, EncodeError> encode(const Unsubscribe& packet, MutableBytes out,
+                                        ProtocolVersion version = kDefaultVersion);
+Result<std::size_t, EncodeError> encode(const Pingreq& packet, MutableBytes out,
+                                        ProtocolVersion version = kDefaultVersion);
+Result<std::size_t, EncodeError> encode(const Disconnect& packet, MutableBytes out,
+                                        ProtocolVersion version = kDefaultVersion);
+Result<std::size_t, EncodeError> encode(const Auth& packet, MutableBytes out,
+                                        ProtocolVersion version = kDefaultVersion);
+
+/// The variant overloads for a packet a client sends (every type but CONNACK, SUBACK and
+/// PINGRESP, which answer 0 / InvalidPacketType): what a client's store re-encodes.
+std::size_t encoded_size_to_server(const Packet& packet, ProtocolVersion version = kDefaultVersion);
+Result<std::size_t, EncodeError> encode_to_server(const Packet& packet, MutableBytes out,
+                                                  ProtocolVersion version = kDefaultVersion);
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
@@ -235,7 +268,8 @@ enum class DecodeError : std::uint8_t {
   Incomplete = 1,           // not an error: more bytes are needed
   MalformedRemainingLength, // more than 4 length bytes, [MQTT-2.2.3]
   PacketTooLarge,           // above DecodeLimits::max_packet_size
-  UnknownPacketType,        // type 0, or 15 (AUTH) under 3.1.1
+  UnknownPacketType,        // type 0, or 15 (AUTH) under 3.1.1; for decode_from_server(),
+                            // a packet only a client sends
   InvalidFixedHeaderFlags,  // reserved flag bits wrong, [MQTT-2.2.2-1], [MQTT-2.2.2-2]
   InvalidQoS,               // QoS 3, [MQTT-3.3.1-4]
   InvalidPacketId,          // 0, [MQTT-2.3.1-1]
@@ -244,7 +278,8 @@ enum class DecodeError : std::uint8_t {
   InvalidTopicFilter,       // [MQTT-4.7.1-2], [MQTT-4.7.1-3], [MQTT-4.7.3-1]
   LengthMismatch,           // a field runs past the remaining length, or bytes are left over
   InvalidProtocolName,      // CONNECT without "MQTT", [MQTT-3.1.2-1]
-  UnsupportedProtocolLevel, // CONNECT level other than 4 or 5, [MQTT-3.1.2-2]
+  UnsupportedProtocolLevel, // CONNECT level other than 4 or 5, [MQTT-3.1.2-2], or a version
+                            // this build leaves out (DecodeLimits::version too)
   InvalidConnectFlags,      // reserved bit set, will/user/password flag rules, [MQTT-3.1.2-3] ...
   InvalidConnackFlags,      // reserved bits of the acknowledge flags, [MQTT-3.2.2.1]
   InvalidConnackReturnCode, // above 5
@@ -266,7 +301,7 @@ std::uint8_t reason_code_for(DecodeError error);
 
 struct DecodeLimits {
   std::size_t max_packet_size = kMaxRemainingLength + 5;  // whole packet, fixed header included
-  ProtocolVersion version = ProtocolVersion::V311;  // of everything but CONNECT
+  ProtocolVersion version = kDefaultVersion;  // of everything but CONNECT
 };
 
 /// The fixed header: enough to know how long the whole packet is.
@@ -286,8 +321,22 @@ struct Decoded {
   std::size_t size = 0;  // bytes consumed from the input
 };
 
-/// Decodes one whole packet from the front of `in`.
+/// Decodes one whole packet from the front of `in`. [mqtt_setup_codec_server]
 Result<Decoded, DecodeError> decode(Bytes in, const DecodeLimits& limits = {});
+
+/// decode() for what a server sends a client: CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL,
+/// PUBCOMP, SUBACK, UNSUBACK, PINGRESP, DISCONNECT, AUTH. CONNECT, SUBSCRIBE, UNSUBSCRIBE and
+/// PINGREQ answer UnknownPacketType. What a client links to read from the network.
+Result<Decoded, DecodeError> decode_from_server(Bytes in, const DecodeLimits& limits = {});
+
+/// decode() for what a client sends: CONNECT, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP,
+/// SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT, AUTH; the others answer UnknownPacketType.
+/// A client links it only to show (trace) its own packets.
+Result<Decoded, DecodeError> decode_from_client(Bytes in, const DecodeLimits& limits = {});
+
+/// decode() for a SUBSCRIBE or UNSUBSCRIBE only: a client's stored request, decoded to be
+/// encoded again in the other version; other types answer UnknownPacketType.
+Result<Decoded, DecodeError> decode_request(Bytes in, const DecodeLimits& limits = {});
 
 // ---------------------------------------------------------------------------------------------
 // Validation helpers shared by the encoder, the decoder and the layers above.

@@ -11,6 +11,24 @@
 #include "sdkconfig.h"
 #endif
 
+// The protocol versions built in (codec::kBuiltV311, codec::kBuiltV5 in properties.hpp). CMake
+// defines both macros from MQTT_SETUP_PROTOCOLS; ESP-IDF's menuconfig choice maps here.
+#if !defined(MQTT_SETUP_MQTT311) && !defined(MQTT_SETUP_MQTT5)
+#if defined(CONFIG_MQTT_SETUP_PROTOCOLS_311)
+#define MQTT_SETUP_MQTT311 1
+#define MQTT_SETUP_MQTT5 0
+#elif defined(CONFIG_MQTT_SETUP_PROTOCOLS_5)
+#define MQTT_SETUP_MQTT311 0
+#define MQTT_SETUP_MQTT5 1
+#endif
+#endif
+#if !defined(MQTT_SETUP_MQTT311)
+#define MQTT_SETUP_MQTT311 1
+#endif
+#if !defined(MQTT_SETUP_MQTT5)
+#define MQTT_SETUP_MQTT5 1
+#endif
+
 namespace mqtt_setup::kconfig {
 
 inline constexpr std::uint16_t kKeepAliveS =
@@ -119,7 +137,7 @@ inline constexpr std::uint8_t kProtocol =  // 0: 3.1.1, 1: 5.0, 2: 5.0 with fall
 #if defined(CONFIG_MQTT_SETUP_PROTOCOL)
     CONFIG_MQTT_SETUP_PROTOCOL;
 #else
-    0;
+    MQTT_SETUP_MQTT311 ? 0 : 1;  // 3.1.1 where it is built in, else 5.0
 #endif
 
 inline constexpr std::uint16_t kTopicAliases =

@@ -11,11 +11,35 @@
 #include <string_view>
 
 #include "mqtt_setup/bytes.hpp"
+#include "mqtt_setup/kconfig_defaults.hpp"  // MQTT_SETUP_MQTT311, MQTT_SETUP_MQTT5
 
 namespace mqtt_setup::codec {
 
 /// The protocol level byte of CONNECT: 3.1.1 is 4, 5.0 is 5.
 enum class ProtocolVersion : std::uint8_t { V311 = 4, V5 = 5 };
+
+// Which versions this build speaks is a compile-time choice (CMake MQTT_SETUP_PROTOCOLS, or
+// "Protocol versions built in" in menuconfig; docs/size.md): a device that only ever meets
+// one kind of broker does not carry the other's code. Every 5.0-only path is behind
+// is_v5(version), which is a constant in a one-version build, so the compiler drops the other
+// version's branches and the linker its tables (properties, reason codes, topic aliases).
+inline constexpr bool kBuiltV311 = MQTT_SETUP_MQTT311 != 0;
+inline constexpr bool kBuiltV5 = MQTT_SETUP_MQTT5 != 0;
+inline constexpr bool kBuiltBoth = kBuiltV311 && kBuiltV5;
+static_assert(kBuiltV311 || kBuiltV5, "MQTT_SETUP_MQTT311 and MQTT_SETUP_MQTT5 are both 0");
+
+/// The version of defaulted arguments: 3.1.1 where it is built in.
+inline constexpr ProtocolVersion kDefaultVersion =
+    kBuiltV311 ? ProtocolVersion::V311 : ProtocolVersion::V5;
+
+/// Whether this build can speak `version`; encode() and decode() refuse the others.
+constexpr bool is_built(ProtocolVersion version) {
+  return version == ProtocolVersion::V5 ? kBuiltV5 : version == ProtocolVersion::V311 && kBuiltV311;
+}
+/// Whether the 5.0 layout applies: constant true in a 5-only build, false in a 3.1.1-only one.
+constexpr bool is_v5(ProtocolVersion version) {
+  return kBuiltV5 && (!kBuiltV311 || version == ProtocolVersion::V5);
+}
 
 /// Property identifiers, [MQTT-2.2.2.2] table 2-4.
 enum class PropertyId : std::uint8_t {

@@ -57,7 +57,7 @@ struct SessionConfig {
   Millis ping_timeout_ms = 0;
   /// Largest packet publish()/subscribe() may produce; the driver's transmit buffer must hold it.
   std::size_t max_packet_size = 4096;
-  codec::ProtocolVersion version = codec::ProtocolVersion::V311;
+  codec::ProtocolVersion version = codec::kDefaultVersion;  // must be codec::is_built()
   /// 5.0: CONNECT properties (session expiry, receive maximum, ...), a view the caller keeps.
   codec::Properties connect_properties;
   /// 5.0: topic aliases for our own publishes, at most this many (and at most the broker's
@@ -242,7 +242,9 @@ class Session {
 
   /// 5.0 -> 3.1.1 after the broker refused 5.0 ("unacceptable protocol version"): the next
   /// start_connect() speaks 3.1.1. Messages already stored are converted as they are sent.
-  void fall_back_to_311() { wire_version_ = codec::ProtocolVersion::V311; }
+  void fall_back_to_311() {
+    if (codec::kBuiltV311) wire_version_ = codec::ProtocolVersion::V311;  // else nothing to fall to
+  }
   codec::ProtocolVersion version() const { return wire_version_; }
   /// The broker's limits from the last CONNACK (defaults under 3.1.1).
   const ServerLimits& server_limits() const { return server_; }
@@ -261,6 +263,9 @@ class Session {
   void set_trace(TraceFn fn, void* context) {
     trace_ = fn;
     trace_context_ = context;
+    // Showing our own packets takes a decoder of CONNECT and SUBSCRIBE; named here, it is
+    // linked only into programs that trace.
+    decode_sent_ = &codec::decode_from_client;
   }
 
  /// Internal: an entry of the store (defined in src/session/record.hpp).
@@ -351,6 +356,8 @@ class Session {
   StoreJournal* journal_ = nullptr;
   TraceFn trace_ = nullptr;
   void* trace_context_ = nullptr;
+  Result<codec::Decoded, codec::DecodeError> (*decode_sent_)(codec::Bytes,
+                                                             const codec::DecodeLimits&) = nullptr;
 
   // 5.0
   codec::ProtocolVersion wire_version_ = codec::ProtocolVersion::V311;

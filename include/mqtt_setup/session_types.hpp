@@ -104,6 +104,7 @@ enum class SessionError : std::uint8_t {
   StateVersion,         // load_state(): written by another format version of this library
   StateForeign,         // load_state(): saved by a session with another client id
   NotSupportedByServer, // 5.0: retain or QoS above what the broker's CONNACK allows
+  VersionNotBuiltIn,    // start_connect(): config.version is left out of this build (codec::is_built)
 };
 std::string_view describe(SessionError error);
 

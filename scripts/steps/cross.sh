@@ -8,7 +8,9 @@
 #
 # For each: cross build, the codec and session unit tests under QEMU (semihosting), the
 # footprint images (the build fails if they need malloc, operator new, exceptions or RTTI) and
-# the size table; then the three side by side.
+# the size table; then the footprint images of the one-version builds (MQTT_SETUP_PROTOCOLS
+# 3.1.1 and 5, in BUILD-3.1.1 and BUILD-5); then the three targets side by side, and the
+# three protocol builds side by side.
 #
 #   scripts/steps/cross.sh [TARGET...]     default: all three; build dirs ${CROSS_BUILD_PREFIX}arm,
 #                                          ...riscv, ...xtensa (CROSS_BUILD_PREFIX default build-)
@@ -88,6 +90,7 @@ libstdcxx_tree_cc() {
 
 command -v python3 >/dev/null || { echo "cross: python3 not found" >&2; exit 1; }
 reports=()
+version_reports=()
 for target in "${targets[@]}"; do
   started=$(date +%s)
   build=$(build_dir "$target")
@@ -124,6 +127,18 @@ for target in "${targets[@]}"; do
   echo "$target -Os, library input sections only:"
   cat "$build/test/target/size.md"
   reports+=("$build/test/target/size.json")
+  version_reports+=("$build/test/target/size.json")
+  for protocols in 3.1.1 5; do
+    cmake -S . -B "$build-$protocols" -DCMAKE_TOOLCHAIN_FILE="$(toolchain "$target")" \
+          -DCMAKE_BUILD_TYPE=MinSizeRel -DMQTT_SETUP_PROTOCOLS="$protocols" "${options[@]}" >/dev/null
+    cmake --build "$build-$protocols" -j"$(nproc)" --target size_report \
+          >"$build-$protocols/build.log" 2>&1 || {
+      tail -n 40 "$build-$protocols/build.log" >&2
+      echo "cross: $target $protocols-only build failed (full log: $build-$protocols/build.log)" >&2
+      exit 1
+    }
+    version_reports+=("$build-$protocols/test/target/size.json")
+  done
   echo "cross: $target took $(( $(date +%s) - started )) s"
   echo
 done
@@ -131,14 +146,18 @@ done
 compare="$(build_dir "${targets[0]}")/size-compare.md"
 echo "Side by side:"
 python3 tools/size-report.py compare "${reports[@]}" --output "$compare"
+versions="$(build_dir "${targets[0]}")/size-versions.md"
+echo "Protocol versions built in:"
+python3 tools/size-report.py versions "${version_reports[@]}" --output "$versions"
 
 if [ "$update_docs" -eq 1 ]; then
-  python3 - "$(build_dir cortex-m4)/test/target/size.md" "$compare" docs/size.md <<'PY'
+  python3 - "$(build_dir cortex-m4)/test/target/size.md" "$compare" "$versions" docs/size.md <<'PY'
 import re, sys
-detail, compare = (open(p).read() for p in sys.argv[1:3])
-doc_path = sys.argv[3]
+detail, compare, versions = (open(p).read() for p in sys.argv[1:4])
+doc_path = sys.argv[4]
 doc = open(doc_path).read()
-for name, table in (("size-report", detail), ("size-compare", compare)):
+for name, table in (("size-report", detail), ("size-compare", compare),
+                    ("size-versions", versions)):
     begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     if begin not in doc:
         sys.exit(f"cross: no {begin} in {doc_path}")

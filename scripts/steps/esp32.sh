@@ -10,6 +10,7 @@
 # with Debian's newlib headers and the C++ headers of libstdc++-arm-none-eabi-dev.
 #
 #   scripts/steps/esp32.sh                                 against test/esp_idf_model (CI)
+#   ESP32_SDKCONFIG_DEFAULTS=FILE scripts/steps/esp32.sh   the same with FILE's options on top
 #   scripts/steps/esp32.sh --idf DIR --mbedtls DIR         against real ESP-IDF v5.5 and mbedTLS
 #                                                          3.6 trees that you fetched yourself
 # Objects and scratch files go to $ESP32_BUILD_DIR (default build-esp32). Only compiles, never
@@ -148,6 +149,11 @@ for projbuild in examples/esp_idf/*/main/Kconfig.projbuild; do
   kconfig_args+=(--projbuild "$root/$projbuild")
 done
 if [ "$half" = real ]; then kconfig_args+=(--idf "$idf"); fi
+# ESP32_SDKCONFIG_DEFAULTS: one more sdkconfig.defaults file, read last (e.g. a line
+# CONFIG_MQTT_SETUP_PROTOCOLS_311=y for the 3.1.1-only build).
+if [ -n "${ESP32_SDKCONFIG_DEFAULTS:-}" ]; then
+  kconfig_args+=(--defaults "$(cd "$(dirname "$ESP32_SDKCONFIG_DEFAULTS")" && pwd)/$(basename "$ESP32_SDKCONFIG_DEFAULTS")")
+fi
 "$python" scripts/steps/esp32_sdkconfig.py "${kconfig_args[@]}" >/dev/null
 
 platform_includes=()

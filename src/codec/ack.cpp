@@ -37,7 +37,7 @@ bool writes_reason_code(const Ack& p) { return p.reason_code != 0 || !p.properti
 BodySize body_size(const Ack& p, ProtocolVersion v) {
   if (!is_ack_type(p.type)) return EncodeError::InvalidPacketType;
   if (p.packet_id == 0) return EncodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
-  if (v == ProtocolVersion::V311) return std::size_t{2};
+  if (!is_v5(v)) return std::size_t{2};
   const BodySize props = properties_size(p.properties, place_of(p.type));
   if (!props) return props;
   if (has_reason_list(p)) {  // [MQTT-3.11.3]: one reason code per filter, at least one
@@ -55,7 +55,7 @@ BodySize body_size(const Ack& p, ProtocolVersion v) {
 
 void write_body(const Ack& p, ProtocolVersion v, Writer& w) {
   w.u16(p.packet_id);
-  if (v == ProtocolVersion::V311) return;
+  if (!is_v5(v)) return;
   if (has_reason_list(p)) {
     write_properties(p.properties, w);
     w.raw(p.reason_codes.data(), p.reason_codes.size());
@@ -70,7 +70,7 @@ DecodedPacket decode_ack(PacketType type, Bytes body, ProtocolVersion v) {
   Reader r{body};
   if (!r.u16(ack.packet_id)) return DecodeError::LengthMismatch;
   if (ack.packet_id == 0) return DecodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
-  if (v == ProtocolVersion::V311) {
+  if (!is_v5(v)) {
     if (!r.at_end()) return DecodeError::LengthMismatch;
     return Packet{ack};
   }
@@ -98,10 +98,4 @@ DecodedPacket decode_ack(PacketType type, Bytes body, ProtocolVersion v) {
 }
 
 }  // namespace detail
-
-Result<std::size_t, EncodeError> encode(const Ack& packet, MutableBytes out,
-                                        ProtocolVersion version) {
-  return detail::encode_packet(packet, out, version);
-}
-
 }  // namespace mqtt_setup::codec

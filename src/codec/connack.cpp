@@ -9,7 +9,7 @@ std::uint8_t first_byte(const Connack&) { return 0x20; }
 BodySize body_size(const Connack& p, ProtocolVersion v) {
   const auto code = static_cast<std::uint8_t>(p.return_code);
   // 3.1.1: any byte, so a test broker can send a reserved return code on purpose.
-  if (v == ProtocolVersion::V311) return std::size_t{2};
+  if (!is_v5(v)) return std::size_t{2};
   if (!is_valid_reason_code(PacketType::Connack, code)) return EncodeError::InvalidReasonCode;
   const BodySize props = properties_size(p.properties, kInConnack);
   if (!props) return props;
@@ -21,7 +21,7 @@ void write_body(const Connack& p, ProtocolVersion v, Writer& w) {
   const bool session_present = p.session_present && p.return_code == ConnectReturnCode::Accepted;
   w.u8(session_present ? 0x01 : 0x00);
   w.u8(static_cast<std::uint8_t>(p.return_code));
-  if (v == ProtocolVersion::V5) write_properties(p.properties, w);
+  if (is_v5(v)) write_properties(p.properties, w);
 }
 
 DecodedPacket decode_connack(Bytes body, ProtocolVersion v) {
@@ -31,7 +31,7 @@ DecodedPacket decode_connack(Bytes body, ProtocolVersion v) {
   if (!r.u8(flags) || !r.u8(code)) return DecodeError::LengthMismatch;
   if ((flags & 0xFE) != 0) return DecodeError::InvalidConnackFlags;  // [MQTT-3.2.2.1]: reserved
   Connack p;
-  if (v == ProtocolVersion::V311) {
+  if (!is_v5(v)) {
     if (!r.at_end()) return DecodeError::LengthMismatch;
     if (code > static_cast<std::uint8_t>(ConnectReturnCode::NotAuthorized)) {
       return DecodeError::InvalidConnackReturnCode;  // [MQTT-3.2.2.3]: 6..255 are reserved

@@ -23,8 +23,8 @@ constexpr unsigned kUsernameFlag = 0x80;
 std::uint8_t first_byte(const Connect&) { return 0x10; }
 
 BodySize body_size(const Connect& p, ProtocolVersion) {
-  const bool v5 = p.version == ProtocolVersion::V5;
-  if (!v5 && p.version != ProtocolVersion::V311) return EncodeError::NotInThisVersion;
+  if (!is_built(p.version)) return EncodeError::NotInThisVersion;
+  const bool v5 = is_v5(p.version);
   if (!v5 && p.password && !p.username) {
     return EncodeError::PasswordWithoutUsername;  // [MQTT-3.1.2-22]; 5.0 dropped the rule
   }
@@ -65,7 +65,7 @@ BodySize body_size(const Connect& p, ProtocolVersion) {
 }
 
 void write_body(const Connect& p, ProtocolVersion, Writer& w) {
-  const bool v5 = p.version == ProtocolVersion::V5;
+  const bool v5 = is_v5(p.version);
   unsigned flags = p.clean_session ? kCleanSession : 0;
   if (p.will) {
     flags |= kWillFlag | (static_cast<unsigned>(p.will->qos) << kWillQoSShift);
@@ -99,15 +99,16 @@ DecodedPacket decode_connect(Bytes body) {
   if (!r.u8(level)) return DecodeError::LengthMismatch;
   // [MQTT-3.1.2-2]: checked before anything after it, whose layout other levels change, so a
   // server can answer return code 1 to any client that speaks another version.
-  if (level != static_cast<std::uint8_t>(ProtocolVersion::V311) &&
-      level != static_cast<std::uint8_t>(ProtocolVersion::V5)) {
+  if ((level != static_cast<std::uint8_t>(ProtocolVersion::V311) &&
+       level != static_cast<std::uint8_t>(ProtocolVersion::V5)) ||
+      !is_built(static_cast<ProtocolVersion>(level))) {
     return DecodeError::UnsupportedProtocolLevel;
   }
 
   std::uint8_t flags = 0;
   Connect p;
   p.version = static_cast<ProtocolVersion>(level);
-  const bool v5 = p.version == ProtocolVersion::V5;
+  const bool v5 = is_v5(p.version);
   if (!r.u8(flags) || !r.u16(p.keep_alive_s)) return DecodeError::LengthMismatch;
   if ((flags & kReserved) != 0) return DecodeError::InvalidConnectFlags;  // [MQTT-3.1.2-3]
   const unsigned will_qos = (flags >> kWillQoSShift) & 0x03U;

@@ -40,7 +40,7 @@ std::string_view describe(EncodeError error) {
     case EncodeError::InvalidProperty:
       return "a property is not allowed in this packet, repeated, malformed or out of range";
     case EncodeError::InvalidReasonCode: return "reason code is not one this packet can carry";
-    case EncodeError::NotInThisVersion: return "packet or field does not exist in this mqtt version";
+    case EncodeError::NotInThisVersion: return "not in this mqtt version, or the version is not built in";
   }
   return "unknown encode error";
 }
@@ -50,7 +50,7 @@ std::string_view describe(DecodeError error) {
     case DecodeError::Incomplete: return "packet is incomplete, more bytes are needed";
     case DecodeError::MalformedRemainingLength: return "remaining length uses more than 4 bytes";
     case DecodeError::PacketTooLarge: return "packet is larger than the configured maximum";
-    case DecodeError::UnknownPacketType: return "packet type is reserved (0, or 15 before mqtt 5)";
+    case DecodeError::UnknownPacketType: return "reserved packet type, or one not sent in this direction";
     case DecodeError::InvalidFixedHeaderFlags: return "reserved fixed header flags are wrong";
     case DecodeError::InvalidQoS: return "qos is 3";
     case DecodeError::InvalidPacketId: return "packet identifier is 0";
@@ -59,7 +59,7 @@ std::string_view describe(DecodeError error) {
     case DecodeError::InvalidTopicFilter: return "topic filter breaks the wildcard rules";
     case DecodeError::LengthMismatch: return "fields do not add up to the remaining length";
     case DecodeError::InvalidProtocolName: return "connect protocol name is not mqtt";
-    case DecodeError::UnsupportedProtocolLevel: return "connect protocol level is not 4 (3.1.1) or 5";
+    case DecodeError::UnsupportedProtocolLevel: return "protocol level is not 4 (3.1.1) or 5, or not built in";
     case DecodeError::InvalidConnectFlags: return "connect flags break the will or password rules";
     case DecodeError::InvalidConnackFlags: return "connack acknowledge flags are invalid";
     case DecodeError::InvalidConnackReturnCode: return "connack return code is above 5";

@@ -32,7 +32,7 @@ Result<void, DecodeError> check_flags(PacketType type, std::uint8_t flags) {
 Result<void, DecodeError> check_fixed_length(PacketType type, std::size_t remaining_length,
                                              ProtocolVersion version) {
   std::size_t expected = 0;
-  if (version == ProtocolVersion::V5 && type != PacketType::Pingreq &&
+  if (is_v5(version) && type != PacketType::Pingreq &&
       type != PacketType::Pingresp) {
     return {};
   }
@@ -60,10 +60,11 @@ Result<void, DecodeError> check_fixed_length(PacketType type, std::size_t remain
 }  // namespace
 
 Result<FixedHeader, DecodeError> decode_fixed_header(Bytes in, const DecodeLimits& limits) {
+  if (!is_built(limits.version)) return DecodeError::UnsupportedProtocolLevel;
   if (in.empty()) return DecodeError::Incomplete;
   const unsigned type = in[0] >> 4;
   // [MQTT-2.2.1]: 0 is reserved; 15 is reserved in 3.1.1 and AUTH in 5.0.
-  if (type == 0 || (type == 15 && limits.version != ProtocolVersion::V5)) {
+  if (type == 0 || (type == 15 && !is_v5(limits.version))) {
     return DecodeError::UnknownPacketType;
   }
   FixedHeader header;

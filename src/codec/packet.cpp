@@ -1,33 +1,10 @@
-// The Packet variant: dispatch to the file of each packet type. A switch on index() with
-// get_if, because std::visit and std::get may throw bad_variant_access.
+// What every user of the Packet variant needs: its type. The variant's encode() and decode()
+// serve every packet type, servers' included, so they live apart (any_packet.cpp, in
+// mqtt_setup_codec_server); a client goes through the entry points of client_packets.cpp.
 #include "codec/wire.hpp"
 
 namespace mqtt_setup::codec {
 namespace {
-
-enum Index : std::size_t {
-  kConnect, kConnack, kPublish, kAck, kSubscribe, kSuback, kUnsubscribe,
-  kPingreq, kPingresp, kDisconnect, kAuth,
-};
-static_assert(std::variant_size_v<Packet> == kAuth + 1, "a packet type without a case");
-
-/// Calls `f` with the alternative held by `packet`.
-template <class F>
-auto with_alternative(const Packet& packet, F&& f) {
-  switch (packet.index()) {
-    case kConnect: return f(*std::get_if<kConnect>(&packet));
-    case kConnack: return f(*std::get_if<kConnack>(&packet));
-    case kPublish: return f(*std::get_if<kPublish>(&packet));
-    case kAck: return f(*std::get_if<kAck>(&packet));
-    case kSubscribe: return f(*std::get_if<kSubscribe>(&packet));
-    case kSuback: return f(*std::get_if<kSuback>(&packet));
-    case kUnsubscribe: return f(*std::get_if<kUnsubscribe>(&packet));
-    case kPingreq: return f(*std::get_if<kPingreq>(&packet));
-    case kPingresp: return f(*std::get_if<kPingresp>(&packet));
-    case kDisconnect: return f(*std::get_if<kDisconnect>(&packet));
-    default: return f(*std::get_if<kAuth>(&packet));  // never valueless: no throws here
-  }
-}
 
 PacketType type_of_alternative(const Connect&) { return PacketType::Connect; }
 PacketType type_of_alternative(const Connack&) { return PacketType::Connack; }
@@ -44,48 +21,31 @@ PacketType type_of_alternative(const Auth&) { return PacketType::Auth; }
 }  // namespace
 
 PacketType type_of(const Packet& packet) {
-  return with_alternative(packet, [](const auto& p) { return type_of_alternative(p); });
+  return detail::with_alternative(packet, [](const auto& p) { return type_of_alternative(p); });
 }
 
-std::size_t encoded_size(const Packet& packet, ProtocolVersion version) {
-  return with_alternative(packet,
-                          [version](const auto& p) { return detail::encoded_size_of(p, version); });
+namespace detail {
+
+Result<std::size_t, EncodeError> encode_measured(const BodySize& body, std::uint8_t first_byte,
+                                                 MutableBytes out, BodyWriter write,
+                                                 const void* packet, ProtocolVersion v) {
+  if (!body) return body.error();
+  const std::size_t total = packet_size_for(*body);
+  if (total == 0) return EncodeError::PacketTooLarge;  // [MQTT-2.2.3]
+  if (out.size() < total) return EncodeError::BufferTooSmall;
+  Writer w{out.data()};
+  w.u8(first_byte);
+  w.remaining_length(*body);
+  write(packet, v, w);
+  return total;
 }
 
-Result<std::size_t, EncodeError> encode(const Packet& packet, MutableBytes out,
-                                        ProtocolVersion version) {
-  return with_alternative(
-      packet, [out, version](const auto& p) { return detail::encode_packet(p, out, version); });
-}
-
-Result<Decoded, DecodeError> decode(Bytes in, const DecodeLimits& limits) {
+Result<WholePacket, DecodeError> whole_packet(Bytes in, const DecodeLimits& limits) {
   const auto header = decode_fixed_header(in, limits);
   if (!header) return header.error();
   if (in.size() < header->packet_size()) return DecodeError::Incomplete;
-  const Bytes body = in.subspan(header->header_size, header->remaining_length);
-
-  const ProtocolVersion v = limits.version;
-  detail::DecodedPacket packet = DecodeError::UnknownPacketType;
-  switch (header->type) {
-    case PacketType::Connect: packet = detail::decode_connect(body); break;
-    case PacketType::Connack: packet = detail::decode_connack(body, v); break;
-    case PacketType::Publish: packet = detail::decode_publish(header->flags, body, v); break;
-    case PacketType::Puback:
-    case PacketType::Pubrec:
-    case PacketType::Pubrel:
-    case PacketType::Pubcomp:
-    case PacketType::Unsuback: packet = detail::decode_ack(header->type, body, v); break;
-    case PacketType::Subscribe: packet = detail::decode_subscribe(body, v); break;
-    case PacketType::Suback: packet = detail::decode_suback(body, v); break;
-    case PacketType::Unsubscribe: packet = detail::decode_unsubscribe(body, v); break;
-    // Their length (0) was checked with the fixed header.
-    case PacketType::Pingreq: packet = Packet{Pingreq{}}; break;
-    case PacketType::Pingresp: packet = Packet{Pingresp{}}; break;
-    case PacketType::Disconnect: packet = detail::decode_disconnect(body, v); break;
-    case PacketType::Auth: packet = detail::decode_auth(body, v); break;
-  }
-  if (!packet) return packet.error();
-  return Decoded{*packet, header->packet_size()};
+  return WholePacket{*header, in.subspan(header->header_size, header->remaining_length)};
 }
 
+}  // namespace detail
 }  // namespace mqtt_setup::codec

@@ -10,41 +10,39 @@ constexpr std::uint16_t kMessage = kInPublish | kInWill;
 constexpr std::uint16_t kAcks = kInPuback | kInPubrec | kInPubrel | kInPubcomp | kInSuback |
                                 kInUnsuback;
 constexpr std::uint16_t kEverywhere = 0x3FFF;
-constexpr std::uint32_t kFlag = 1;
-constexpr std::uint32_t kAny = 0xFFFF'FFFF;
-constexpr std::uint32_t kMaxVarint = 268'435'455;
 
 using K = PropertyKind;
 using I = PropertyId;
-// [MQTT-2.2.2.2] table 2-4, with the value rules of each property's own section.
+// [MQTT-2.2.2.2] table 2-4, with the value rules of each property's own section. Six bytes a
+// row and no names (those are in property_names.cpp): a client links this table.
 constexpr PropertyRule kRules[] = {
-    {I::PayloadFormatIndicator, K::Byte, kMessage, false, kFlag, false, "payload-format-indicator"},
-    {I::MessageExpiryInterval, K::FourByteInteger, kMessage, false, kAny, false, "message-expiry-interval"},
-    {I::ContentType, K::String, kMessage, false, 0, false, "content-type"},
-    {I::ResponseTopic, K::String, kMessage, false, 0, false, "response-topic"},
-    {I::CorrelationData, K::Binary, kMessage, false, 0, false, "correlation-data"},
-    {I::SubscriptionIdentifier, K::VariableByteInteger, kInPublish | kInSubscribe, true, kMaxVarint, true, "subscription-identifier"},
-    {I::SessionExpiryInterval, K::FourByteInteger, kInConnect | kInConnack | kInDisconnect, false, kAny, false, "session-expiry-interval"},
-    {I::AssignedClientIdentifier, K::String, kInConnack, false, 0, false, "assigned-client-identifier"},
-    {I::ServerKeepAlive, K::TwoByteInteger, kInConnack, false, 0xFFFF, false, "server-keep-alive"},
-    {I::AuthenticationMethod, K::String, kInConnect | kInConnack | kInAuth, false, 0, false, "authentication-method"},
-    {I::AuthenticationData, K::Binary, kInConnect | kInConnack | kInAuth, false, 0, false, "authentication-data"},
-    {I::RequestProblemInformation, K::Byte, kInConnect, false, kFlag, false, "request-problem-information"},
-    {I::WillDelayInterval, K::FourByteInteger, kInWill, false, kAny, false, "will-delay-interval"},
-    {I::RequestResponseInformation, K::Byte, kInConnect, false, kFlag, false, "request-response-information"},
-    {I::ResponseInformation, K::String, kInConnack, false, 0, false, "response-information"},
-    {I::ServerReference, K::String, kInConnack | kInDisconnect, false, 0, false, "server-reference"},
-    {I::ReasonString, K::String, kInConnack | kAcks | kInDisconnect | kInAuth, false, 0, false, "reason-string"},
-    {I::ReceiveMaximum, K::TwoByteInteger, kInConnect | kInConnack, false, 0xFFFF, true, "receive-maximum"},
-    {I::TopicAliasMaximum, K::TwoByteInteger, kInConnect | kInConnack, false, 0xFFFF, false, "topic-alias-maximum"},
-    {I::TopicAlias, K::TwoByteInteger, kInPublish, false, 0xFFFF, true, "topic-alias"},
-    {I::MaximumQoS, K::Byte, kInConnack, false, kFlag, false, "maximum-qos"},
-    {I::RetainAvailable, K::Byte, kInConnack, false, kFlag, false, "retain-available"},
-    {I::UserProperty, K::StringPair, kEverywhere, true, 0, false, "user-property"},
-    {I::MaximumPacketSize, K::FourByteInteger, kInConnect | kInConnack, false, kAny, true, "maximum-packet-size"},
-    {I::WildcardSubscriptionAvailable, K::Byte, kInConnack, false, kFlag, false, "wildcard-subscription-available"},
-    {I::SubscriptionIdentifierAvailable, K::Byte, kInConnack, false, kFlag, false, "subscription-identifier-available"},
-    {I::SharedSubscriptionAvailable, K::Byte, kInConnack, false, kFlag, false, "shared-subscription-available"},
+    {I::PayloadFormatIndicator, K::Byte, false, false, kMessage},
+    {I::MessageExpiryInterval, K::FourByteInteger, false, false, kMessage},
+    {I::ContentType, K::String, false, false, kMessage},
+    {I::ResponseTopic, K::String, false, false, kMessage},
+    {I::CorrelationData, K::Binary, false, false, kMessage},
+    {I::SubscriptionIdentifier, K::VariableByteInteger, true, true, kInPublish | kInSubscribe},
+    {I::SessionExpiryInterval, K::FourByteInteger, false, false, kInConnect | kInConnack | kInDisconnect},
+    {I::AssignedClientIdentifier, K::String, false, false, kInConnack},
+    {I::ServerKeepAlive, K::TwoByteInteger, false, false, kInConnack},
+    {I::AuthenticationMethod, K::String, false, false, kInConnect | kInConnack | kInAuth},
+    {I::AuthenticationData, K::Binary, false, false, kInConnect | kInConnack | kInAuth},
+    {I::RequestProblemInformation, K::Byte, false, false, kInConnect},
+    {I::WillDelayInterval, K::FourByteInteger, false, false, kInWill},
+    {I::RequestResponseInformation, K::Byte, false, false, kInConnect},
+    {I::ResponseInformation, K::String, false, false, kInConnack},
+    {I::ServerReference, K::String, false, false, kInConnack | kInDisconnect},
+    {I::ReasonString, K::String, false, false, kInConnack | kAcks | kInDisconnect | kInAuth},
+    {I::ReceiveMaximum, K::TwoByteInteger, false, true, kInConnect | kInConnack},
+    {I::TopicAliasMaximum, K::TwoByteInteger, false, false, kInConnect | kInConnack},
+    {I::TopicAlias, K::TwoByteInteger, false, true, kInPublish},
+    {I::MaximumQoS, K::Byte, false, false, kInConnack},
+    {I::RetainAvailable, K::Byte, false, false, kInConnack},
+    {I::UserProperty, K::StringPair, true, false, kEverywhere},
+    {I::MaximumPacketSize, K::FourByteInteger, false, true, kInConnect | kInConnack},
+    {I::WildcardSubscriptionAvailable, K::Byte, false, false, kInConnack},
+    {I::SubscriptionIdentifierAvailable, K::Byte, false, false, kInConnack},
+    {I::SharedSubscriptionAvailable, K::Byte, false, false, kInConnack},
 };
 
 std::size_t integer_size(PropertyKind kind, std::uint32_t value) {
@@ -116,11 +114,6 @@ PropertyKind kind_of(PropertyId id) {
   return rule != nullptr ? rule->kind : PropertyKind::Unknown;
 }
 
-std::string_view name_of(PropertyId id) {
-  const auto* rule = detail::rule_of(static_cast<std::uint8_t>(id));
-  return rule != nullptr ? rule->name : "unknown-property";
-}
-
 Property Properties::Iterator::operator*() const {
   Property p;
   detail::parse_property(wire_, offset_, p);
@@ -173,7 +166,7 @@ PropertyWriter& PropertyWriter::add(PropertyId id, std::uint32_t number) {
     fail("property value of the wrong kind for its identifier");
     return *this;
   }
-  if (number > rule->max_value || (number == 0 && rule->zero_is_invalid)) {
+  if (number > detail::max_value_of(rule->kind) || (number == 0 && rule->zero_is_invalid)) {
     fail("property value out of range");
     return *this;
   }

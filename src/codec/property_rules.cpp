@@ -57,7 +57,7 @@ Result<void, DecodeError> check_properties(Bytes wire, PropertyPlace place) {
       case PropertyKind::Binary:
         break;
       default:
-        if (p.number > rule.max_value || (p.number == 0 && rule.zero_is_invalid)) {
+        if (p.number > max_value_of(rule.kind) || (p.number == 0 && rule.zero_is_invalid)) {
           return DecodeError::InvalidPropertyValue;
         }
     }

@@ -18,7 +18,7 @@ BodySize body_size(const Publish& p, ProtocolVersion v) {
   const bool has_id = p.qos != QoS::AtMostOnce;
   if (has_id && p.packet_id == 0) return EncodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
   std::size_t props = 0;
-  if (v == ProtocolVersion::V5) {
+  if (is_v5(v)) {
     const BodySize size = properties_size(p.properties, kInPublish);
     if (!size) return size;
     const std::size_t length = p.extra_properties.size() + p.properties.wire().size();
@@ -40,7 +40,7 @@ BodySize body_size(const Publish& p, ProtocolVersion v) {
 void write_body(const Publish& p, ProtocolVersion v, Writer& w) {
   w.string(p.topic);
   if (p.qos != QoS::AtMostOnce) w.u16(p.packet_id);  // [MQTT-3.3.2.2]: only at QoS 1 and 2
-  if (v == ProtocolVersion::V5) {  // [MQTT-3.3.2.3]
+  if (is_v5(v)) {  // [MQTT-3.3.2.3]
     const Bytes props = p.properties.wire();
     w.varint(p.extra_properties.size() + props.size());
     w.raw(p.extra_properties.data(), p.extra_properties.size());
@@ -56,7 +56,7 @@ DecodedPacket decode_publish(std::uint8_t flags, Bytes body, ProtocolVersion v) 
   p.retain = (flags & 0x01) != 0;
   Reader r{body};
   if (!r.string(p.topic)) return DecodeError::LengthMismatch;
-  const bool may_be_aliased = v == ProtocolVersion::V5 && p.topic.empty();
+  const bool may_be_aliased = is_v5(v) && p.topic.empty();
   if (!may_be_aliased) {
     const TextCheck topic = check_topic_name(p.topic);
     if (topic != TextCheck::Ok) return to_decode_error(topic, DecodeError::InvalidTopic);
@@ -65,7 +65,7 @@ DecodedPacket decode_publish(std::uint8_t flags, Bytes body, ProtocolVersion v) 
     if (!r.u16(p.packet_id)) return DecodeError::LengthMismatch;
     if (p.packet_id == 0) return DecodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
   }
-  if (v == ProtocolVersion::V5) {
+  if (is_v5(v)) {
     auto props = read_properties(r, kInPublish);
     if (!props) return props.error();
     p.properties = *props;
@@ -78,14 +78,4 @@ DecodedPacket decode_publish(std::uint8_t flags, Bytes body, ProtocolVersion v) 
 }
 
 }  // namespace detail
-
-std::size_t encoded_size(const Publish& packet, ProtocolVersion version) {
-  return detail::encoded_size_of(packet, version);
-}
-
-Result<std::size_t, EncodeError> encode(const Publish& packet, MutableBytes out,
-                                        ProtocolVersion version) {
-  return detail::encode_packet(packet, out, version);
-}
-
 }  // namespace mqtt_setup::codec

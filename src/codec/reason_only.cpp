@@ -41,23 +41,23 @@ DecodedPacket decode_reason_body(PacketType type, Bytes body) {
 std::uint8_t first_byte(const Disconnect&) { return 0xE0; }
 
 BodySize body_size(const Disconnect& p, ProtocolVersion v) {
-  if (v == ProtocolVersion::V311) return std::size_t{0};
+  if (!is_v5(v)) return std::size_t{0};
   return reason_body_size(PacketType::Disconnect, p.reason_code, p.properties);
 }
 
 void write_body(const Disconnect& p, ProtocolVersion v, Writer& w) {
-  if (v == ProtocolVersion::V5) write_reason_body(p.reason_code, p.properties, w);
+  if (is_v5(v)) write_reason_body(p.reason_code, p.properties, w);
 }
 
 DecodedPacket decode_disconnect(Bytes body, ProtocolVersion v) {
-  if (v == ProtocolVersion::V311) return Packet{Disconnect{}};  // length 0: fixed header check
+  if (!is_v5(v)) return Packet{Disconnect{}};  // length 0: fixed header check
   return decode_reason_body<Disconnect>(PacketType::Disconnect, body);
 }
 
 std::uint8_t first_byte(const Auth&) { return 0xF0; }
 
 BodySize body_size(const Auth& p, ProtocolVersion v) {
-  if (v == ProtocolVersion::V311) return EncodeError::NotInThisVersion;
+  if (!is_v5(v)) return EncodeError::NotInThisVersion;
   return reason_body_size(PacketType::Auth, p.reason_code, p.properties);
 }
 
@@ -65,7 +65,8 @@ void write_body(const Auth& p, ProtocolVersion, Writer& w) {
   write_reason_body(p.reason_code, p.properties, w);
 }
 
-DecodedPacket decode_auth(Bytes body, ProtocolVersion) {
+DecodedPacket decode_auth(Bytes body, ProtocolVersion v) {
+  if (!is_v5(v)) return DecodeError::UnknownPacketType;  // refused by the fixed header already
   return decode_reason_body<Auth>(PacketType::Auth, body);
 }
 

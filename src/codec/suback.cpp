@@ -13,7 +13,7 @@ bool is_valid_return_code(std::uint8_t code) { return code <= 2 || code == kSuba
 std::uint8_t first_byte(const Suback&) { return 0x90; }
 
 bool is_valid_code(std::uint8_t code, ProtocolVersion v) {
-  return v == ProtocolVersion::V5 ? is_valid_reason_code(PacketType::Suback, code)
+  return is_v5(v) ? is_valid_reason_code(PacketType::Suback, code)
                                   : is_valid_return_code(code);
 }
 
@@ -23,11 +23,11 @@ BodySize body_size(const Suback& p, ProtocolVersion v) {
   if (p.return_codes.empty()) return EncodeError::EmptyFilterList;
   for (const std::uint8_t code : p.return_codes) {
     if (!is_valid_code(code, v)) {
-      return v == ProtocolVersion::V5 ? EncodeError::InvalidReasonCode : EncodeError::InvalidQoS;
+      return is_v5(v) ? EncodeError::InvalidReasonCode : EncodeError::InvalidQoS;
     }
   }
   if (p.return_codes.size() > kMaxRemainingLength - 2) return EncodeError::PacketTooLarge;
-  if (v == ProtocolVersion::V311) return 2 + p.return_codes.size();
+  if (!is_v5(v)) return 2 + p.return_codes.size();
   const BodySize props = properties_size(p.properties, kInSuback);
   if (!props) return props;
   return 2 + *props + p.return_codes.size();
@@ -35,7 +35,7 @@ BodySize body_size(const Suback& p, ProtocolVersion v) {
 
 void write_body(const Suback& p, ProtocolVersion v, Writer& w) {
   w.u16(p.packet_id);
-  if (v == ProtocolVersion::V5) write_properties(p.properties, w);
+  if (is_v5(v)) write_properties(p.properties, w);
   w.raw(p.return_codes.data(), p.return_codes.size());
 }
 
@@ -44,7 +44,7 @@ DecodedPacket decode_suback(Bytes body, ProtocolVersion v) {
   Suback p;
   if (!r.u16(p.packet_id)) return DecodeError::LengthMismatch;
   if (p.packet_id == 0) return DecodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
-  if (v == ProtocolVersion::V5) {
+  if (is_v5(v)) {
     auto props = read_properties(r, kInSuback);
     if (!props) return props.error();
     p.properties = *props;
@@ -53,7 +53,7 @@ DecodedPacket decode_suback(Bytes body, ProtocolVersion v) {
   if (p.return_codes.empty()) return DecodeError::EmptyFilterList;  // [MQTT-3.9.3-1]
   for (const std::uint8_t code : p.return_codes) {
     if (!is_valid_code(code, v)) {
-      return v == ProtocolVersion::V5 ? DecodeError::InvalidReasonCode
+      return is_v5(v) ? DecodeError::InvalidReasonCode
                                       : DecodeError::InvalidSubackReturnCode;
     }
   }

@@ -8,9 +8,9 @@ std::uint8_t first_byte(const Subscribe&) { return 0x82; }  // [MQTT-3.8.1-1]
 
 BodySize body_size(const Subscribe& p, ProtocolVersion v) {
   if (p.packet_id == 0) return EncodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
-  const BodySize filters = filter_list_size(p.filters, v == ProtocolVersion::V5 ? FilterOptions::Options5 : FilterOptions::QoS311);
+  const BodySize filters = filter_list_size(p.filters, is_v5(v) ? FilterOptions::Options5 : FilterOptions::QoS311);
   if (!filters) return filters;
-  if (v == ProtocolVersion::V311) return 2 + *filters;
+  if (!is_v5(v)) return 2 + *filters;
   const BodySize props = properties_size(p.properties, kInSubscribe);
   if (!props) return props;
   return 2 + *props + *filters;
@@ -18,8 +18,8 @@ BodySize body_size(const Subscribe& p, ProtocolVersion v) {
 
 void write_body(const Subscribe& p, ProtocolVersion v, Writer& w) {
   w.u16(p.packet_id);
-  if (v == ProtocolVersion::V5) write_properties(p.properties, w);
-  write_filter_list(p.filters, v == ProtocolVersion::V5 ? FilterOptions::Options5 : FilterOptions::QoS311, w);
+  if (is_v5(v)) write_properties(p.properties, w);
+  write_filter_list(p.filters, is_v5(v) ? FilterOptions::Options5 : FilterOptions::QoS311, w);
 }
 
 DecodedPacket decode_subscribe(Bytes body, ProtocolVersion v) {
@@ -27,13 +27,13 @@ DecodedPacket decode_subscribe(Bytes body, ProtocolVersion v) {
   Subscribe p;
   if (!r.u16(p.packet_id)) return DecodeError::LengthMismatch;
   if (p.packet_id == 0) return DecodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
-  if (v == ProtocolVersion::V5) {
+  if (is_v5(v)) {
     auto props = read_properties(r, kInSubscribe);
     if (!props) return props.error();
     p.properties = *props;
   }
   const Bytes wire = r.rest();
-  const auto count = check_filter_list(wire, v == ProtocolVersion::V5 ? FilterOptions::Options5 : FilterOptions::QoS311);
+  const auto count = check_filter_list(wire, is_v5(v) ? FilterOptions::Options5 : FilterOptions::QoS311);
   if (!count) return count.error();
   p.filters = FilterList{wire, true, *count};
   return Packet{p};

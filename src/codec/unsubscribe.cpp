@@ -10,7 +10,7 @@ BodySize body_size(const Unsubscribe& p, ProtocolVersion v) {
   if (p.packet_id == 0) return EncodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
   const BodySize filters = filter_list_size(p.filters, FilterOptions::None);
   if (!filters) return filters;
-  if (v == ProtocolVersion::V311) return 2 + *filters;
+  if (!is_v5(v)) return 2 + *filters;
   const BodySize props = properties_size(p.properties, kInUnsubscribe);
   if (!props) return props;
   return 2 + *props + *filters;
@@ -18,7 +18,7 @@ BodySize body_size(const Unsubscribe& p, ProtocolVersion v) {
 
 void write_body(const Unsubscribe& p, ProtocolVersion v, Writer& w) {
   w.u16(p.packet_id);
-  if (v == ProtocolVersion::V5) write_properties(p.properties, w);
+  if (is_v5(v)) write_properties(p.properties, w);
   write_filter_list(p.filters, FilterOptions::None, w);
 }
 
@@ -27,7 +27,7 @@ DecodedPacket decode_unsubscribe(Bytes body, ProtocolVersion v) {
   Unsubscribe p;
   if (!r.u16(p.packet_id)) return DecodeError::LengthMismatch;
   if (p.packet_id == 0) return DecodeError::InvalidPacketId;  // [MQTT-2.3.1-1]
-  if (v == ProtocolVersion::V5) {
+  if (is_v5(v)) {
     auto props = read_properties(r, kInUnsubscribe);
     if (!props) return props.error();
     p.properties = *props;

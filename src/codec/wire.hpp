@@ -173,12 +173,20 @@ PropertyPlace place_of(PacketType type);
 struct PropertyRule {
   PropertyId id;
   PropertyKind kind;
-  std::uint16_t places;       // PropertyPlace bits
   bool repeatable;            // user properties; subscription identifiers in PUBLISH
-  std::uint32_t max_value;    // integers: above is a protocol error (flags: 1, QoS: 1)
   bool zero_is_invalid;       // receive maximum, topic alias, maximum packet size, sub. id
-  std::string_view name;
+  std::uint16_t places;       // PropertyPlace bits
 };
+/// The largest value an integer property may take; above is a protocol error. Every byte
+/// property of 5.0 is 0 or 1, maximum QoS included (2 is said by leaving it out, 3.2.2.3.4).
+constexpr std::uint32_t max_value_of(PropertyKind kind) {
+  switch (kind) {
+    case PropertyKind::Byte: return 1;
+    case PropertyKind::TwoByteInteger: return 0xFFFF;
+    case PropertyKind::VariableByteInteger: return kMaxRemainingLength;
+    default: return 0xFFFF'FFFF;
+  }
+}
 /// The rule of identifier `id`, or nullptr for an identifier the spec does not define.
 const PropertyRule* rule_of(std::uint8_t id);
 
@@ -266,6 +274,34 @@ void write_filter_list(const FilterList& filters, FilterOptions options, Writer&
 /// Validates a received list; the number of filters, or why it is malformed.
 Result<std::size_t, DecodeError> check_filter_list(Bytes wire, FilterOptions options);
 
+/// Calls `f` with the alternative held by `packet`. A switch on index() with get_if, because
+/// std::visit and std::get may throw bad_variant_access.
+template <class F>
+auto with_alternative(const Packet& packet, F&& f) {
+  switch (packet.index()) {
+    case 0: return f(*std::get_if<0>(&packet));
+    case 1: return f(*std::get_if<1>(&packet));
+    case 2: return f(*std::get_if<2>(&packet));
+    case 3: return f(*std::get_if<3>(&packet));
+    case 4: return f(*std::get_if<4>(&packet));
+    case 5: return f(*std::get_if<5>(&packet));
+    case 6: return f(*std::get_if<6>(&packet));
+    case 7: return f(*std::get_if<7>(&packet));
+    case 8: return f(*std::get_if<8>(&packet));
+    case 9: return f(*std::get_if<9>(&packet));
+    default: return f(*std::get_if<10>(&packet));  // never valueless: no throws here
+  }
+}
+static_assert(std::variant_size_v<Packet> == 11, "with_alternative() needs a case per type");
+
+/// The whole packet at the front of `in`: its fixed header and body, or why not (Incomplete
+/// included). The first step of every decode entry point.
+struct WholePacket {
+  FixedHeader header;
+  Bytes body;
+};
+Result<WholePacket, DecodeError> whole_packet(Bytes in, const DecodeLimits& limits);
+
 /// Whole packet size for a remaining length, or 0 when it is above kMaxRemainingLength.
 inline std::size_t packet_size_for(std::size_t remaining_length) {
   if (remaining_length > kMaxRemainingLength) return 0;
@@ -274,24 +310,29 @@ inline std::size_t packet_size_for(std::size_t remaining_length) {
 
 template <class P>
 std::size_t encoded_size_of(const P& packet, ProtocolVersion v) {
+  if (!is_built(v)) return 0;
   const BodySize body = body_size(packet, v);
   return body ? packet_size_for(*body) : 0;
 }
+
+/// What encode_packet() does for every type once the body is measured (packet.cpp): one copy
+/// in flash instead of one per packet type.
+using BodyWriter = void (*)(const void* packet, ProtocolVersion v, Writer& w);
+Result<std::size_t, EncodeError> encode_measured(const BodySize& body, std::uint8_t first_byte,
+                                                 MutableBytes out, BodyWriter write,
+                                                 const void* packet, ProtocolVersion v);
 
 /// Validate (once), check the buffer, write. Every encode() ends here.
 template <class P>
 Result<std::size_t, EncodeError> encode_packet(const P& packet, MutableBytes out,
                                                ProtocolVersion v) {
-  const BodySize body = body_size(packet, v);
-  if (!body) return body.error();
-  const std::size_t total = packet_size_for(*body);
-  if (total == 0) return EncodeError::PacketTooLarge;  // [MQTT-2.2.3]
-  if (out.size() < total) return EncodeError::BufferTooSmall;
-  Writer w{out.data()};
-  w.u8(first_byte(packet));
-  w.remaining_length(*body);
-  write_body(packet, v, w);
-  return total;
+  if (!is_built(v)) return EncodeError::NotInThisVersion;
+  return encode_measured(
+      body_size(packet, v), first_byte(packet), out,
+      [](const void* p, ProtocolVersion version, Writer& w) {
+        write_body(*static_cast<const P*>(p), version, w);
+      },
+      &packet, v);
 }
 
 }  // namespace mqtt_setup::codec::detail

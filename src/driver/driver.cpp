@@ -113,7 +113,7 @@ DriverOutcome Driver::handle_disconnected(const Event& event, std::optional<std:
     next_attempt_at_ = now;
     return {DriverOutcome::Kind::Requested};
   }
-  if (state_ == DriverState::Handshaking && config_.allow_fallback_to_311 &&
+  if (codec::kBuiltBoth && state_ == DriverState::Handshaking && config_.allow_fallback_to_311 &&
       session_.version() == codec::ProtocolVersion::V5 && refuses_version(event)) {
     session_.fall_back_to_311();
     state_ = DriverState::Waiting;

@@ -75,6 +75,9 @@ std::string_view describe(SessionError error) {
     case SessionError::StateForeign: return "the saved session state belongs to another client id";
     case SessionError::NotSupportedByServer:
       return "the broker does not support this retain flag or qos (see its CONNACK)";
+    case SessionError::VersionNotBuiltIn:
+      return "this build leaves that mqtt version out: pick a version it has, or rebuild with "
+             "MQTT_SETUP_PROTOCOLS=both (ESP-IDF: menuconfig, protocol versions built in)";
   }
   return "unknown error";
 }

@@ -11,7 +11,7 @@ namespace {
 
 /// 5.0 topic aliases take their slots from the front of the store buffer.
 std::size_t alias_area_size(const SessionConfig& config, std::size_t store_size) {
-  if (config.version != codec::ProtocolVersion::V5) return 0;
+  if (!codec::is_v5(config.version)) return 0;
   const std::size_t want = std::size_t{config.topic_aliases} * kAliasSlotSize;
   return want <= store_size / 2 ? want : 0;  // never at the cost of most of the store
 }
@@ -29,6 +29,7 @@ Session::Session(const SessionConfig& config, SessionBuffers buffers)
 
 Result<void, SessionError> Session::start_connect(Millis now) {
   if (state_ != SessionState::Disconnected) return SessionError::Busy;
+  if (!codec::is_built(config_.version)) return SessionError::VersionNotBuiltIn;
   // Without room for one acknowledgement the session could never decode a packet, and without
   // room for one event a lost connection would go unreported.
   if (buffers_.acks.empty() || buffers_.events.empty()) return SessionError::BufferTooSmall;
@@ -120,7 +121,7 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
   packet.dup = false;
   packet.packet_id = packet.qos == codec::QoS::AtMostOnce ? 0 : 1;  // real id set when sent
   packet.extra_properties = {};
-  if (config_.version == codec::ProtocolVersion::V5 &&
+  if (codec::is_v5(config_.version) &&
       (packet.properties.find(codec::PropertyId::TopicAlias) ||
        packet.properties.find(codec::PropertyId::MessageExpiryInterval))) {
     return SessionError::InvalidMessage;  // the session's own: see PublishOptions::ttl_ms
@@ -139,7 +140,7 @@ Result<Ticket, SessionError> Session::publish(const codec::Publish& message, Mil
       size > server_.maximum_packet_size) {
     return SessionError::TooLarge;  // [MQTT-3.1.2-24]: the broker would have to disconnect us
   }
-  if (config_.version == codec::ProtocolVersion::V5 &&
+  if (codec::is_v5(config_.version) &&
       (options.ttl_ms != 0 || !alias_area_.empty())) {
     // write_record() may add message expiry (5 bytes) and a topic alias (3 bytes) on the wire;
     // the driver's transmit buffer holds max_packet_size, so a message that could not be
@@ -204,14 +205,14 @@ Result<Ticket, SessionError> Session::unsubscribe(std::span<const std::string_vi
 }
 
 Result<Ticket, SessionError> Session::queue_request(const codec::Packet& packet, Millis now) {
-  const std::size_t size = codec::encoded_size(packet, config_.version);
+  const std::size_t size = codec::encoded_size_to_server(packet, config_.version);
   if (size == 0) return SessionError::InvalidMessage;
   auto appended = append_record(size, now);
   if (!appended) return appended.error();
   Record* record = *appended;
   record->kind = codec::type_of(packet);
   record->qos = codec::QoS::AtLeastOnce;
-  (void)codec::encode(packet, {record->bytes(), size}, config_.version);
+  (void)codec::encode_to_server(packet, {record->bytes(), size}, config_.version);
   auto header = codec::decode_fixed_header({record->bytes(), size});
   record->id_offset = static_cast<std::uint32_t>(header->header_size);
   // The same request still awaiting its SUBACK/UNSUBACK (renewed after a reconnect, where the
@@ -256,7 +257,7 @@ Result<Ticket, SessionError> Session::restore(codec::Bytes packet, Millis now) {
                                            ? codec::ProtocolVersion::V311
                                            : codec::ProtocolVersion::V5;
   for (const codec::ProtocolVersion v : {config_.version, other}) {
-    auto decoded = codec::decode(packet, {codec::kMaxRemainingLength + 5, v});
+    auto decoded = codec::decode_from_server(packet, {codec::kMaxRemainingLength + 5, v});
     const auto* publish = decoded ? std::get_if<codec::Publish>(&decoded->packet) : nullptr;
     if (publish != nullptr) return this->publish(*publish, now);
   }

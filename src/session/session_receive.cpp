@@ -44,13 +44,13 @@ std::optional<Event> Session::poll_event(Millis now) {
     // Answers to the broker wait in pending_acks_; stop reading until they are sent.
     if (pending_ack_count_ >= buffers_.acks.size()) return std::nullopt;
     const codec::Bytes input = buffers_.rx.subspan(rx_begin_, rx_end_ - rx_begin_);
-    auto decoded = codec::decode(input, {buffers_.rx.size(), wire_version_});
-    if (!decoded && state_ == SessionState::Connecting &&
+    auto decoded = codec::decode_from_server(input, {buffers_.rx.size(), wire_version_});
+    if (codec::kBuiltBoth && !decoded && state_ == SessionState::Connecting &&
         wire_version_ == codec::ProtocolVersion::V5) {
       // [MQTT-3.1.2-2]: a 3.1.1 server answers a level-5 CONNECT with its own CONNACK layout,
       // return code 1, which is no valid 5.0 CONNACK. Take such a refusal as one, so the
       // caller can fall_back_to_311().
-      auto old = codec::decode(input, {buffers_.rx.size(), codec::ProtocolVersion::V311});
+      auto old = codec::decode_from_server(input, {buffers_.rx.size(), codec::ProtocolVersion::V311});
       const auto* connack = old ? std::get_if<codec::Connack>(&old->packet) : nullptr;
       if (connack != nullptr && connack->return_code != codec::ConnectReturnCode::Accepted) {
         decoded = old;
@@ -62,6 +62,12 @@ std::optional<Event> Session::poll_event(Millis now) {
       ev.kind = Event::Kind::Disconnected;
       if (decoded.error() == codec::DecodeError::PacketTooLarge) {
         ev.reason = DisconnectReason::PacketTooLarge;
+      } else if (decoded.error() == codec::DecodeError::UnknownPacketType &&
+                 codec::decode_fixed_header(input, {buffers_.rx.size(), wire_version_})) {
+        // Well-formed, but what only a client sends (decode_from_server() leaves it unread).
+        ev.reason = DisconnectReason::ProtocolViolation;
+        ev.violation = state_ == SessionState::Connecting ? Violation::PacketBeforeConnack
+                                                          : Violation::UnexpectedPacketType;
       } else {
         ev.reason = DisconnectReason::MalformedPacket;
         ev.decode_error = decoded.error();
@@ -117,7 +123,7 @@ void Session::handle_packet(const codec::Packet& packet, Millis now, std::option
     return;
   }
   const auto* disconnect = std::get_if<codec::Disconnect>(&packet);
-  if (disconnect != nullptr && wire_version_ == codec::ProtocolVersion::V5) {
+  if (disconnect != nullptr && codec::is_v5(wire_version_)) {
     // [MQTT-3.14]: a 5.0 server says why it closes the connection.
     Event ev;
     ev.kind = Event::Kind::Disconnected;
@@ -140,7 +146,7 @@ void Session::handle_packet(const codec::Packet& packet, Millis now, std::option
 void Session::handle_connack(const codec::Connack& connack, Millis now,
                              std::optional<Event>& out) {
   const auto text = [&](codec::PropertyId id) {
-    auto p = connack.properties.find(id);
+    auto p = codec::kBuiltV5 ? connack.properties.find(id) : std::nullopt;
     return p ? p->text : std::string_view{};
   };
   if (connack.return_code != codec::ConnectReturnCode::Accepted) {
@@ -187,7 +193,7 @@ void Session::prepare_resend(bool session_present) {
 }
 
 void Session::handle_publish(const codec::Publish& publish, std::optional<Event>& out) {
-  if (publish.properties.find(codec::PropertyId::TopicAlias)) {
+  if (codec::kBuiltV5 && publish.properties.find(codec::PropertyId::TopicAlias)) {
     // [MQTT-3.3.2-9]: we announce no topic alias maximum, so the server may use none.
     Event ev;
     ev.kind = Event::Kind::Disconnected;
@@ -257,7 +263,10 @@ void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
     ev.ticket = r->ticket;
     ev.drop_reason = DropReason::RefusedByBroker;
     ev.reason_code = ack.reason_code;
-    if (auto p = ack.properties.find(codec::PropertyId::ReasonString)) ev.reason_string = p->text;
+    if (auto p = codec::kBuiltV5 ? ack.properties.find(codec::PropertyId::ReasonString)
+                                 : std::nullopt) {
+      ev.reason_string = p->text;
+    }
     finish(r);
     out = ev;
     return;

@@ -16,7 +16,7 @@ constexpr std::size_t kNeverFits = std::numeric_limits<std::size_t>::max();
 
 void Session::trace(bool outgoing, codec::Bytes bytes) const {
   if (trace_ == nullptr) return;
-  auto decoded = codec::decode(bytes, {codec::kMaxRemainingLength + 5, wire_version_});
+  auto decoded = decode_sent_(bytes, {codec::kMaxRemainingLength + 5, wire_version_});
   if (decoded) trace_(trace_context_, outgoing, decoded->packet);
 }
 
@@ -24,7 +24,7 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
   if (state_ == SessionState::Disconnected) return std::nullopt;
   std::size_t n = 0;
   auto emit = [&](const codec::Packet& packet) {
-    auto written = codec::encode(packet, out.subspan(n), wire_version_);
+    auto written = codec::encode_to_server(packet, out.subspan(n), wire_version_);
     if (!written) return false;
     trace(true, out.subspan(n, *written));
     n += *written;
@@ -40,7 +40,7 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     connect.username = config_.username;
     connect.password = config_.password;
     connect.version = wire_version_;
-    if (wire_version_ == codec::ProtocolVersion::V5) connect.properties = config_.connect_properties;
+    if (codec::is_v5(wire_version_)) connect.properties = config_.connect_properties;
     if (!emit(connect)) {
       Event ev;
       ev.kind = Event::Kind::Disconnected;
@@ -169,8 +169,9 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
 }
 
 bool Session::record_needs_rewrite(const Record& r) const {
-  if (config_.version != wire_version_) return true;  // stored as 5.0, sent as 3.1.1
-  return r.kind == codec::PacketType::Publish && wire_version_ == codec::ProtocolVersion::V5 &&
+  // Stored as 5.0, sent as 3.1.1 (the fallback, only where both are built in).
+  if (codec::kBuiltBoth && config_.version != wire_version_) return true;
+  return r.kind == codec::PacketType::Publish && codec::is_v5(wire_version_) &&
          (r.expires_at != 0 || aliases_enabled());
 }
 
@@ -185,7 +186,12 @@ std::size_t Session::write_record(const Record& r, std::span<std::uint8_t> out, 
     if (dup && r.kind == codec::PacketType::Publish) out[0] |= kDupFlag;
     return r.size;
   }
-  auto decoded = codec::decode(r.packet(), {codec::kMaxRemainingLength + 5, config_.version});
+  const codec::DecodeLimits stored{codec::kMaxRemainingLength + 5, config_.version};
+  // Only the 5.0 -> 3.1.1 fallback rewrites a SUBSCRIBE or UNSUBSCRIBE (PUBLISH reads the same
+  // from either side).
+  auto decoded = codec::kBuiltBoth && r.kind != codec::PacketType::Publish
+                     ? codec::decode_request(r.packet(), stored)
+                     : codec::decode_from_server(r.packet(), stored);
   if (!decoded) return kNeverFits;  // cannot happen: the session encoded it
   codec::Packet packet = decoded->packet;
   std::array<std::uint8_t, 8> extra{};  // message expiry (5 bytes) + topic alias (3 bytes)
@@ -194,7 +200,7 @@ std::size_t Session::write_record(const Record& r, std::span<std::uint8_t> out, 
   if (auto* p = std::get_if<codec::Publish>(&packet)) {
     p->dup = dup && p->qos != codec::QoS::AtMostOnce;
     std::size_t used = 0;
-    if (wire_version_ == codec::ProtocolVersion::V5) {
+    if (codec::is_v5(wire_version_)) {
       codec::PropertyWriter w{extra};
       if (r.expires_at != 0) {
         // [MQTT-3.3.2-6]: the receiver gets what is left of the lifetime, rounded up.
@@ -217,11 +223,11 @@ std::size_t Session::write_record(const Record& r, std::span<std::uint8_t> out, 
     }
     p->extra_properties = codec::Bytes{extra.data(), used};
   }
-  const std::size_t size = codec::encoded_size(packet, wire_version_);
+  const std::size_t size = codec::encoded_size_to_server(packet, wire_version_);
   if (size == 0) return kNeverFits;
   if (server_.maximum_packet_size != 0 && size > server_.maximum_packet_size) return kNeverFits;
   if (size > out.size()) return 0;
-  (void)codec::encode(packet, out, wire_version_);
+  (void)codec::encode_to_server(packet, out, wire_version_);
   if (alias_slot >= 0 && find_alias(topic) != alias_slot) remember_alias(alias_slot, topic);
   return size;
 }

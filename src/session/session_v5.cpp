@@ -11,6 +11,7 @@ namespace mqtt_setup {
 void Session::apply_connack_properties(const codec::Properties& properties) {
   using codec::PropertyId;
   server_ = ServerLimits{};
+  if (!codec::kBuiltV5) return;  // 3.1.1 decodes no properties: nothing to read
   for (const codec::Property p : properties) {
     const auto n = p.number;
     switch (p.id) {
@@ -42,7 +43,7 @@ Millis Session::keep_alive_ms() const {
 }
 
 bool Session::aliases_enabled() const {
-  return wire_version_ == codec::ProtocolVersion::V5 && !alias_area_.empty() &&
+  return codec::is_v5(wire_version_) && !alias_area_.empty() &&
          server_.topic_alias_maximum > 0;
 }
 

@@ -97,7 +97,7 @@ class MessageReader {
     m.packet = bytes_.subspan(pos_ + kMessageHeaderSize, size);
     pos_ += kMessageHeaderSize + size;
 
-    auto decoded = codec::decode(m.packet);
+    auto decoded = codec::decode_from_server(m.packet);
     const auto* publish = decoded ? std::get_if<codec::Publish>(&decoded->packet) : nullptr;
     // The store holds packets as first sent: never DUP (resends set it on the way out).
     if (publish == nullptr || decoded->size != size || publish->qos != m.qos || publish->dup) {

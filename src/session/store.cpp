@@ -93,7 +93,7 @@ void Session::replace_queued(std::string_view topic) {
   for (std::size_t off = store_cursor_; off < store_tail_; off = next_offset(off)) {
     Record* r = record_at(off);
     if (r->state != RecordState::Queued || r->kind != codec::PacketType::Publish) continue;
-    auto decoded = codec::decode(r->packet(), {codec::kMaxRemainingLength + 5, config_.version});
+    auto decoded = codec::decode_from_server(r->packet(), {codec::kMaxRemainingLength + 5, config_.version});
     const auto* p = decoded ? std::get_if<codec::Publish>(&decoded->packet) : nullptr;
     if (p != nullptr && p->topic == topic) drop(r, DropReason::Replaced);
   }

@@ -99,6 +99,7 @@ struct MQTTSetup::Impl {
     return thread_running() || (started && !started_background) || in_run_once;
   }
   bool invalid_server = false;  // the server list did not parse
+  bool version_not_built = false;  // Options::protocol names a version left out of this build
 
   // --- writing (connection.cpp). No public call waits on the network: callers queue into the
   // session and kick(); writes never block, and what a full socket did not take waits here.

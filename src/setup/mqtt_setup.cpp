@@ -63,8 +63,17 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
       config.will->properties = w.properties();
     }
   }
-  if (options.protocol != Protocol::V311) {
-    config.version = codec::ProtocolVersion::V5;
+  // Auto speaks the newest version built in; a version asked for by name must be built in
+  // (MQTT_SETUP_PROTOCOLS), else setup_connection() says so instead of speaking another.
+  using codec::ProtocolVersion;
+  const ProtocolVersion wanted =
+      options.protocol == Protocol::V311 ? ProtocolVersion::V311
+      : options.protocol == Protocol::V5 || codec::is_built(ProtocolVersion::V5)
+          ? ProtocolVersion::V5
+          : ProtocolVersion::V311;
+  version_not_built = !codec::is_built(wanted);
+  config.version = wanted;
+  if (wanted == ProtocolVersion::V5) {
     config.topic_aliases = options.topic_aliases;
     // [MQTT-3.1.2.11.2]: without a session expiry a 5.0 session ends with the connection, so a
     // persistent session (clean_session = false) asks for Options::session_expiry_s.
@@ -86,7 +95,8 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   lifecycle.retry = options.retry;
   lifecycle.server_count = servers.size();
   lifecycle.primary_return_ms = options.primary_return_ms;
-  lifecycle.allow_fallback_to_311 = options.protocol == Protocol::Auto;
+  lifecycle.allow_fallback_to_311 =
+      options.protocol == Protocol::Auto && codec::is_built(ProtocolVersion::V311);
   driver = std::make_unique<Driver>(
       lifecycle, *session, RandomSource{[](void*) { return platform::random_u32(); }, nullptr});
   if (options.log_level >= LogLevel::Debug) {
@@ -166,6 +176,13 @@ Sender MQTTSetup::setup_connection() {
     m.counters.last_error = e;
     m.invalid_server = true;
     m.log(LogLevel::Error, "no valid broker address: use HOST[:PORT][,HOST[:PORT]...]");
+    return Sender{this};
+  }
+  if (m.version_not_built) {
+    m.counters.last_error = Error::from_session(SessionError::VersionNotBuiltIn);
+    m.invalid_server = true;  // nothing to try, ever: as for an unusable server list
+    m.driver->stop();         // poll() makes no attempt either
+    m.log(LogLevel::Error, m.counters.last_error.message());
     return Sender{this};
   }
   // The seed's contract: Options::attempts tries, backoff between them, then return.

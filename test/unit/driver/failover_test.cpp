@@ -1,5 +1,6 @@
 // Failover across the server list, and the way back to the primary.
 #include "driver_sim.hpp"
+#include "support/needs_v5.hpp"
 
 namespace mqtt_setup::testing {
 namespace {
@@ -109,6 +110,7 @@ TEST(DriverFailover, AnAsynchronousOpenWaitsForTheCallersAnswer) {
 }
 
 TEST(DriverFailover, AServerReferenceIsFollowedAtOnce) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   DriverConfig config = servers(3);
   DriverSim sim(config, [] {
     SessionConfig c = DriverSim::session_config();
@@ -127,6 +129,7 @@ TEST(DriverFailover, AServerReferenceIsFollowedAtOnce) {
 }
 
 TEST(DriverFailover, AReferenceToANewServerCountsOnceTheListGrew) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   DriverSim sim(servers(1), [] {
     SessionConfig c = DriverSim::session_config();
     c.version = codec::ProtocolVersion::V5;

@@ -1,5 +1,6 @@
 // Refusals: the ones retrying cannot change wait the cap; 5.0 -> 3.1.1 costs no attempt.
 #include "driver_sim.hpp"
+#include "support/needs_v5.hpp"
 
 namespace mqtt_setup::testing {
 namespace {
@@ -32,6 +33,7 @@ TEST(DriverRefusal, BadCredentialsWaitTheCapBetweenAttempts) {
 }
 
 TEST(DriverRefusal, EveryPermanentRefusalWaitsTheCapAndOthersDoNot) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   for (int code : {0x86, 0x87, 0x85, 0x84, 0x8A, 0x8C}) {  // 5.0 reason codes
     DriverSim sim(config(), v5());
     sim.servers[0].answer = Answer::Refuse;
@@ -75,6 +77,7 @@ TEST(DriverRefusal, ACONNACKClearsAPermanentFailure) {
 }
 
 TEST(DriverRefusal, FallbackTo311RetriesAtOnceWithoutUsingAnAttempt) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   DriverConfig c = config();
   c.allow_fallback_to_311 = true;
   DriverSim sim(c, v5());
@@ -92,6 +95,7 @@ TEST(DriverRefusal, FallbackTo311RetriesAtOnceWithoutUsingAnAttempt) {
 }
 
 TEST(DriverRefusal, WithoutFallbackA311BrokerIsAPermanentRefusal) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   DriverSim sim(config(), v5());
   sim.servers[0].answer = Answer::Speaks311;
   sim.run_until(1);
