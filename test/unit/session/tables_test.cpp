@@ -25,7 +25,8 @@ TEST(SessionTables, SizeOfTheSessionWithoutItsTables) {
   // configuration and its counters. 64-bit hosts and 32-bit MCUs differ by pointer size.
   std::printf("sizeof(Session) = %zu B, sizeof(QueuedEvent) = %zu B\n", sizeof(Session),
               sizeof(QueuedEvent));
-  EXPECT_LE(sizeof(Session), sizeof(void*) == 8 ? 600u : 440u);
+  // (+1 pointer since the trace decoder of our own packets became a pointer set by set_trace().)
+  EXPECT_LE(sizeof(Session), sizeof(void*) == 8 ? 608u : 440u);
   EXPECT_LE(sizeof(QueuedEvent), sizeof(void*) == 8 ? 48u : 28u);
 }
 
