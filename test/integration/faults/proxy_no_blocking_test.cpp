@@ -12,7 +12,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,6 +123,9 @@ TEST(FaultProxy, DisconnectOnAStalledLinkReturnsAfterItsGrace) {
   Options o;
   o.client_id = "no_blocking_disconnect";
   o.queue_bytes = 1 << 20;
+  // The last words are what fits in the transmit buffer, then DISCONNECT: a large buffer, so
+  // that they are more than the little room a stalled socket may still have.
+  o.tx_buffer_size = 256 * 1024;
   o.log = [](LogLevel, std::string_view) {};
   MQTTSetup mqtt{"127.0.0.1:" + std::to_string(proxy.port()), 0, std::nullopt, std::nullopt, o};
   mqtt.setup_connection();
@@ -132,19 +134,25 @@ TEST(FaultProxy, DisconnectOnAStalledLinkReturnsAfterItsGrace) {
   const std::string payload(1024, 'x');
   // Until the socket buffers are full (a few MB on loopback) and messages stay queued: the last
   // words cannot go. Bounded: 64 MB or 20 s.
-  // Stalled: messages stayed queued for half a second, time enough to write them otherwise.
+  // Stalled: messages stayed queued and none was written for 2 s (a starved thread on a loaded
+  // machine is not a full socket: it writes again well within that).
   const auto filling = Clock::now();
-  std::optional<Clock::time_point> queued_since;
+  bool stuck = false;
+  Clock::time_point stuck_since = filling;
+  std::uint64_t written = 0;
   bool stalled = false;
-  for (int i = 0; i < 64 * 1024 && !stalled && Clock::now() - filling < 20s; ++i) {
+  for (int i = 0; i < 64 * 1024 && !stalled && Clock::now() - filling < 30s; ++i) {
     (void)mqtt.publish("bulk", codec::as_bytes(payload), QoS::AtMostOnce);
     if (i % 64 == 0) std::this_thread::sleep_for(1ms);
-    if (mqtt.stats().session.queued <= 4) {
-      queued_since.reset();
-    } else if (!queued_since) {
-      queued_since = Clock::now();
+    const SessionStats now = mqtt.stats().session;
+    if (now.queued <= 4 || now.delivered != written) {
+      stuck = false;
+      written = now.delivered;
+    } else if (!stuck) {
+      stuck = true;
+      stuck_since = Clock::now();
     }
-    stalled = queued_since && Clock::now() - *queued_since >= 500ms;
+    stalled = stuck && Clock::now() - stuck_since >= 2s;
   }
   ASSERT_TRUE(stalled) << "the link never stalled";
   ASSERT_TRUE(mqtt.is_connected());
