@@ -268,6 +268,7 @@ Result<Ticket, Error> MQTTSetup::Impl::publish_locked(std::unique_lock<std::mute
     return counters.last_error;
   };
   if (stopping) return refuse(SessionError::NotConnected);
+  if (version_not_built) return refuse(SessionError::VersionNotBuiltIn);
   const codec::Publish message{topic, payload, qos, retain, false, 0, publish_options.properties};
   auto ticket = session->publish(message, platform::now_ms(), publish_options);
   report_outbox_error();  // the queue file is written inside publish() (a "stored" record)

@@ -117,12 +117,16 @@ launch() {  # port
   # Up to 30 s by the clock (a count of 0.1 s naps stretches on a loaded machine).
   local until=$((SECONDS + 30))
   while [ "$SECONDS" -le "$until" ]; do
-    if ! kill -0 "$pid" 2>/dev/null || ! is_our_broker "$pid"; then
+    if ! kill -0 "$pid" 2>/dev/null ||
+       [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ]; then  # it exited: why?
       wait "$pid" 2>/dev/null
       grep -q "Address already in use" "$work/mosquitto.log" && return 2
       return 1
     fi
-    if port_accepts "$port"; then
+    # Alive but not (yet) ours: the child may not have exec'd mosquitto yet, so its command line
+    # is still this script's. Waiting for it here would wait for a broker that runs for good
+    # (that was the start that hung until CTest's limit under load): look again shortly.
+    if is_our_broker "$pid" && port_accepts "$port"; then
       echo "$pid" >"$pid_file.tmp" && mv "$pid_file.tmp" "$pid_file"
       echo "$port" >"$port_file.tmp" && mv "$port_file.tmp" "$port_file"
       return 0
