@@ -228,7 +228,9 @@ def report(args):
             out.append(f"| of which sizeof({name}) | {fmt(probe[name])} B |")
     out.append("")
     out.append("RAM one client needs (core only: Session + the caller's receive, store and "
-               "transmit buffers; the facade's thread, socket and TLS are extra):")
+               "transmit buffers; the session's tables, sized by the caller in SessionBuffers "
+               "(acknowledgements, incoming QoS 2 ids, events), and the facade's thread, socket "
+               "and TLS are extra):")
     out.append("")
     out.append("| rx buffer | store | tx buffer | total RAM |")
     out.append("|---:|---:|---:|---:|")
