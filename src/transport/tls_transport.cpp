@@ -131,42 +131,20 @@ Result<void, TransportError> TlsTransport::connect(std::string_view host, std::u
   return result;
 }
 
-Result<void, TransportError> TlsTransport::send(std::span<const std::uint8_t> data) {
-  TlsTransportState& s = *state_;
-  Operation operation(s);
-  if (!operation.started()) return TransportError::NotConnected;
-  s.io_error.reset();
-  s.io_may_wait = false;
-  Result<void, TransportError> result;
-  std::size_t sent = 0;
-  // mbedtls_ssl_write() takes at most one record per call; the callback blocks until the
-  // socket took it, so each round makes progress or fails.
-  const std::size_t max_rounds = data.size() / 256 + 16;
-  for (std::size_t round = 0; sent < data.size() && round < max_rounds; ++round) {
-    const int r = mbedtls_ssl_write(&s.ssl, data.data() + sent, data.size() - sent);
-    if (r > 0) {
-      sent += static_cast<std::size_t>(r);
-      continue;
-    }
-    if (r == 0 || wants_io(r)) continue;
-    result = stream_failure(s, r);
-    break;
-  }
-  if (result.ok() && sent < data.size()) result = TransportError::Io;
-  return operation.finish(result);
-}
+namespace {
 
-Result<std::size_t, TransportError> TlsTransport::send_some(std::span<const std::uint8_t> data) {
-  TlsTransportState& s = *state_;
-  Operation operation(s);
-  if (!operation.started()) return TransportError::NotConnected;
+// Encrypts and writes `data`, one record per mbedtls_ssl_write(). With `send_may_wait` the send
+// callback blocks until the socket took a record, so each round makes progress or fails; without
+// it, WANT_WRITE means the socket is full (mbedTLS keeps the record it began and finishes it
+// when called again with the same bytes) and ends the writing. Returns the bytes written.
+Result<std::size_t, TransportError> write_records(TlsTransportState& s,
+                                                  std::span<const std::uint8_t> data,
+                                                  bool may_wait) {
   s.io_error.reset();
   s.io_may_wait = false;
-  s.send_may_wait = false;
+  s.send_may_wait = may_wait;
   Result<std::size_t, TransportError> result = std::size_t{0};
   std::size_t sent = 0;
-  // One record per mbedtls_ssl_write(); WANT_WRITE: the socket is full (mbedTLS keeps the
-  // record it began and finishes it when called again with the same bytes).
   const std::size_t max_rounds = data.size() / 256 + 16;
   for (std::size_t round = 0; sent < data.size() && round < max_rounds; ++round) {
     const int r = mbedtls_ssl_write(&s.ssl, data.data() + sent, data.size() - sent);
@@ -174,14 +152,35 @@ Result<std::size_t, TransportError> TlsTransport::send_some(std::span<const std:
       sent += static_cast<std::size_t>(r);
       continue;
     }
-    if (r == 0 || r == MBEDTLS_ERR_SSL_WANT_READ) continue;
-    if (r == MBEDTLS_ERR_SSL_WANT_WRITE) break;
+    if (!may_wait && r == MBEDTLS_ERR_SSL_WANT_WRITE) break;
+    if (r == 0 || wants_io(r)) continue;
     result = stream_failure(s, r);
     break;
   }
   s.send_may_wait = true;
   if (result.ok()) result = sent;
+  return result;
+}
+
+}  // namespace
+
+Result<void, TransportError> TlsTransport::send(std::span<const std::uint8_t> data) {
+  Operation operation(*state_);
+  if (!operation.started()) return TransportError::NotConnected;
+  const auto written = write_records(*state_, data, /*may_wait=*/true);
+  Result<void, TransportError> result;
+  if (!written) {
+    result = written.error();
+  } else if (*written < data.size()) {
+    result = TransportError::Io;
+  }
   return operation.finish(result);
+}
+
+Result<std::size_t, TransportError> TlsTransport::send_some(std::span<const std::uint8_t> data) {
+  Operation operation(*state_);
+  if (!operation.started()) return TransportError::NotConnected;
+  return operation.finish(write_records(*state_, data, /*may_wait=*/false));
 }
 
 Result<std::size_t, TransportError> TlsTransport::receive(std::span<std::uint8_t> out,
