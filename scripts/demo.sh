@@ -43,7 +43,12 @@ await_line() {
   return 1
 }
 
-bash test/support/broker.sh start "$work" demo plain >/dev/null
+# Its progress lines go to a log; shown only when the start fails.
+if ! bash test/support/broker.sh start "$work" demo plain >/dev/null 2>"$work/broker-start.log"; then
+  cat "$work/broker-start.log" >&2
+  echo "demo: mosquitto did not start" >&2
+  exit 1
+fi
 port=$(cat "$work/demo.port")
 echo "== mosquitto listening on 127.0.0.1:$port"
 
