@@ -139,8 +139,9 @@ void Device::on_deadline(FleetContext& context) {
   }
   if (state_ == State::Mqtt) {
     driver_.handle_timeout(now);
-    // On a secondary for --primary-return: a clean DISCONNECT, then the primary first.
-    if (driver_.poll_rejoin_primary(now)) session_.disconnect(now);
+    // On a secondary for --primary-return: a clean DISCONNECT, then the primary first. Not in
+    // the drain: a move then only delays the last acknowledgements.
+    if (context.publishing && driver_.poll_rejoin_primary(now)) session_.disconnect(now);
   }
   // Readings go on while disconnected: the session queues them (the newest per topic).
   if (context.publishing && ever_connected_ && now >= next_publish_) {
@@ -204,6 +205,9 @@ void Device::on_connected(FleetContext& context) {
     // Spread the fleet's readings over the interval instead of all at the connect wave.
     next_publish_ = context.now_ms + context.random() % std::max<std::uint32_t>(interval_ms_, 1);
   }
+  // Back in the drain only to deliver what it holds: no commands, and no "online" that would
+  // replace the "offline" goodbye waiting for its acknowledgement.
+  if (!context.publishing) return;
   const std::string filter = topic("commands/#");
   const codec::Subscription subscription{filter, codec::QoS::AtLeastOnce};
   borrow_store(context);
@@ -463,7 +467,8 @@ void Device::say_goodbye(FleetContext& context) {
 }
 
 bool Device::settled() const {
-  return state_ != State::Mqtt || session_.stats().queued == 0;
+  // Offline between attempts still counts as holding its messages: the drain reconnects it.
+  return state_ == State::Closed || session_.stats().queued == 0;
 }
 
 void Device::shut_down(FleetContext& context) {

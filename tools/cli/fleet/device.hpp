@@ -99,7 +99,8 @@ class Device {
 
   /// After --duration: say "offline" (retained) like the agent on SIGTERM; no more readings.
   void say_goodbye(FleetContext& context);
-  /// Nothing left to deliver (or nobody to deliver it to).
+  /// Nothing left to deliver (or shut down). A device offline with messages is not settled:
+  /// the drain reconnects it to deliver them.
   bool settled() const;
   /// DISCONNECT and close; the device stays down.
   void shut_down(FleetContext& context);

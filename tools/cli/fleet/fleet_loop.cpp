@@ -197,7 +197,8 @@ void Fleet::serve_due_devices(std::uint64_t now_us) {
     Device& d = device(i);
     if (d.deadline() > now) continue;
     if (d.wants_to_connect(now)) {
-      if (!context_.publishing || tokens_ < 1) continue;
+      // In the drain, only a device that still holds messages comes back, to deliver them.
+      if ((!context_.publishing && d.settled()) || tokens_ < 1) continue;
       tokens_ -= 1;
       d.connect(context_);
       continue;
