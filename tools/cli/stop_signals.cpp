@@ -29,12 +29,24 @@ StopSignals::~StopSignals() {
   watcher_.join();
 }
 
+bool is_copy_of(const SignalOrigin& previous, const SignalOrigin& next) {
+  return previous.signal_number == next.signal_number && previous.code == SI_USER &&
+         next.code == SI_USER && previous.sender == next.sender &&
+         next.at - previous.at < std::chrono::seconds(1);
+}
+
 void StopSignals::watch() {
   const sigset_t set = stop_signal_set();
+  SignalOrigin previous;
   for (;;) {
-    int signal_number = 0;
-    if (sigwait(&set, &signal_number) != 0) continue;
+    siginfo_t info{};
+    const int signal_number = sigwaitinfo(&set, &info);
+    if (signal_number < 0) continue;
     if (closing_) return;
+    const SignalOrigin origin{signal_number, info.si_code, info.si_pid,
+                              std::chrono::steady_clock::now()};
+    if (count_ > 0 && is_copy_of(previous, origin)) continue;
+    previous = origin;
     ++count_;
     wakeup_.notify();
   }

@@ -3,12 +3,28 @@
 // and the commands must get to disconnect cleanly).
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "wakeup.hpp"
 
 namespace mqtt_setup::cli {
+
+/// Where a stop signal came from, to tell a second request from a copy of the first.
+struct SignalOrigin {
+  int signal_number = 0;
+  int code = 0;     // siginfo_t::si_code: SI_USER for kill(), SI_KERNEL for a terminal's Ctrl-C
+  pid_t sender = 0;  // siginfo_t::si_pid, for SI_USER
+  std::chrono::steady_clock::time_point at;
+};
+
+/// timeout(1) passes one signal on twice, to its child and then to its process group: the same
+/// signal from the same process within a second is one request, not "a second signal".
+/// A second Ctrl-C, or a kill from another process, counts.
+bool is_copy_of(const SignalOrigin& previous, const SignalOrigin& next);
 
 class StopSignals {
  public:
@@ -19,7 +35,8 @@ class StopSignals {
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
-  /// How many stop signals arrived so far (a second one means "now, not gracefully").
+  /// How many stop signals arrived so far (a second one means "now, not gracefully"; copies
+  /// of one are counted once: is_copy_of()).
   int count() const { return count_; }
 
  private:

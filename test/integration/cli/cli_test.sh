@@ -639,10 +639,11 @@ case_pipe_sigterm_while_disconnected() {
   local port start elapsed
   port=$(closed_port)
   mkfifo "$work/in"
-  # --foreground: otherwise timeout(1) passes our SIGTERM on twice (to the child and its group),
-  # and a second signal means "give up at once". -v: its log says when it is past its first
-  # connection attempts (the input is read all along, so both lines are queued by then).
-  timeout --foreground -k 10 "$LIMIT" "$CLI" pipe -v -s "127.0.0.1:$port" --retry-delay 0.2 \
+  # timeout(1) passes our SIGTERM on twice (to the child and to its group): the command counts
+  # that as one request, not as a second signal meaning "give up at once". -v: its log says
+  # when it is past its first connection attempts (the input is read all along, so both lines
+  # are queued by then).
+  timeout -k 10 "$LIMIT" "$CLI" pipe -v -s "127.0.0.1:$port" --retry-delay 0.2 \
     --retry-max 0.4 a <"$work/in" >"$work/out" 2>"$work/err" &
   local piper=$!
   background_pids+=($piper)
