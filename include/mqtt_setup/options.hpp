@@ -63,6 +63,9 @@ struct Options {
   // values elsewhere.
   Protocol protocol = static_cast<Protocol>(kconfig::kProtocol);  // (K) 3.1.1
   std::uint16_t keep_alive_s = kconfig::kKeepAliveS;  // (K) 60
+  /// A message sent and not acknowledged within this long (ms) means the broker lost track of
+  /// it while keeping the link alive: reconnect and resend it (with DUP). 0: never.
+  std::uint32_t ack_timeout_ms = 30'000;
   bool clean_session = true;
   /// 5.0: how long the broker keeps a persistent session (clean_session = false) after the
   /// connection ends, in seconds; 0xFFFFFFFF: never expires (what 3.1.1 does). A device that

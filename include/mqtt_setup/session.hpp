@@ -48,9 +48,15 @@ struct SessionConfig {
   std::optional<codec::Will> will;
   std::uint16_t keep_alive_s = 60;      // 0 disables keep-alive
   bool clean_session = true;
+  OverflowPolicy overflow = OverflowPolicy::DropOldest;  // when the store is full
   std::uint16_t max_inflight = 20;      // QoS 1/2 messages sent and not yet acknowledged
   std::uint32_t max_queued = 1000;      // messages held in the store; 0: refuse while disconnected
-  OverflowPolicy overflow = OverflowPolicy::DropOldest;
+  /// How long a message sent (PUBLISH, PUBREL, SUBSCRIBE, UNSUBSCRIBE) may wait for its
+  /// acknowledgement before the connection counts as broken (DisconnectReason::AckTimeout):
+  /// a broker that answers PINGREQ but lost track of a message (RabbitMQ under a cluster
+  /// change) would otherwise hold it until the link ends by itself. The reconnect resends it
+  /// with DUP, the one resend MQTT 5 allows ([MQTT-4.4.0-1]). 0: wait as long as the link lives.
+  std::uint32_t ack_timeout_ms = 0;
   Millis connect_timeout_ms = 10'000;   // CONNECT sent -> CONNACK received
   /// How long to wait for any byte after a PINGREQ. 0: half the keep-alive, so a dead link is
   /// declared at most 1.5 x keep-alive after the last byte received.
@@ -289,11 +295,13 @@ class Session {
   /// An earlier, unfinished record of the same request (equal but for the packet id).
   const Record* pending_twin(const Record& request) const;
   Millis ping_timeout() const;
+  /// When the oldest message sent on this connection has waited ack_timeout_ms; kNever if none.
+  Millis ack_deadline(Millis now) const;
 
   // receive
   void handle_packet(const codec::Packet& packet, Millis now, std::optional<Event>& out);
   void handle_publish(const codec::Publish& publish, std::optional<Event>& out);
-  void handle_ack(const codec::Ack& ack, std::optional<Event>& out);
+  void handle_ack(const codec::Ack& ack, Millis now, std::optional<Event>& out);
   void handle_connack(const codec::Connack& connack, Millis now, std::optional<Event>& out);
   bool queue_ack(codec::PacketType type, std::uint16_t packet_id);
   void fail(Event event, Millis now);

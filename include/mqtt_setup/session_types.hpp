@@ -35,6 +35,7 @@ enum class DisconnectReason : std::uint8_t {
   MalformedPacket,      // the broker sent bytes that are not valid MQTT (see Event::decode_error)
   ProtocolViolation,    // a valid packet at the wrong time (see Event::violation)
   PacketTooLarge,       // an incoming packet larger than the receive buffer
+  AckTimeout,           // a message waited SessionConfig::ack_timeout_ms for its acknowledgement
 };
 
 enum class Violation : std::uint8_t {

@@ -15,6 +15,8 @@ std::string_view describe(DisconnectReason reason) {
     case DisconnectReason::ProtocolViolation: return "the broker violated the MQTT protocol";
     case DisconnectReason::PacketTooLarge:
       return "the broker sent a packet larger than the receive buffer";
+    case DisconnectReason::AckTimeout:
+      return "the broker did not acknowledge a message in time: reconnecting to resend it";
   }
   return "unknown reason";
 }

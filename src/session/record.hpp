@@ -27,6 +27,7 @@ struct Session::Record {
   RecordState state;
   codec::QoS qos;
   bool sent_on_connection;  // awaiting an ack and written on this connection: in the window
+  std::uint32_t sent_at;    // low 32 bits of the time it (or its PUBREL) was last sent / PUBREC'd
 
   std::uint8_t* bytes() { return reinterpret_cast<std::uint8_t*>(this + 1); }
   const std::uint8_t* bytes() const { return reinterpret_cast<const std::uint8_t*>(this + 1); }

@@ -269,11 +269,32 @@ Millis Session::ping_timeout() const {
   return std::max<Millis>(keep_alive_ms() / 2, 1000);
 }
 
+Millis Session::ack_deadline(Millis now) const {
+  if (config_.ack_timeout_ms == 0 || state_ != SessionState::Connected || sent_on_connection_ == 0)
+    return kNever;
+  // The oldest in store order: records are sent in that order, so it is (nearly always) the
+  // one sent first, and the scan ends at the head (acknowledged records are popped there).
+  for (std::size_t off = store_head_; off < store_tail_; off = next_offset(off)) {
+    const Record* r = record_at(off);
+    if (!r->awaiting_ack() || !r->sent_on_connection) continue;
+    const Millis waited = static_cast<std::uint32_t>(static_cast<std::uint32_t>(now) - r->sent_at);
+    return waited >= config_.ack_timeout_ms ? now : now + (config_.ack_timeout_ms - waited);
+  }
+  return kNever;
+}
+
 void Session::handle_timeout(Millis now) {
   if (state_ == SessionState::Connecting && now >= connect_deadline_) {
     Event ev;
     ev.kind = Event::Kind::Disconnected;
     ev.reason = DisconnectReason::ConnectTimeout;
+    fail(ev, now);
+    return;
+  }
+  if (state_ == SessionState::Connected && ack_deadline(now) <= now) {
+    Event ev;
+    ev.kind = Event::Kind::Disconnected;
+    ev.reason = DisconnectReason::AckTimeout;
     fail(ev, now);
     return;
   }
@@ -312,9 +333,10 @@ Millis Session::next_deadline(Millis now) const {
   }
   if (state_ == SessionState::Connecting) return connect_deadline_;
   if (has_transmittable_record()) return now;
-  if (keep_alive_ms() == 0) return kNever;
-  if (ping_outstanding_) return std::max(ping_sent_at_, last_rx_) + ping_timeout();
-  return std::min(last_tx_, last_rx_) + keep_alive_ms();
+  const Millis acks = ack_deadline(now);
+  if (keep_alive_ms() == 0) return acks;
+  if (ping_outstanding_) return std::min(acks, std::max(ping_sent_at_, last_rx_) + ping_timeout());
+  return std::min(acks, std::min(last_tx_, last_rx_) + keep_alive_ms());
 }
 
 }  // namespace mqtt_setup

@@ -103,7 +103,7 @@ void Session::handle_packet(const codec::Packet& packet, Millis now, std::option
   if (const auto* publish = std::get_if<codec::Publish>(&packet)) {
     return handle_publish(*publish, out);
   }
-  if (const auto* ack = std::get_if<codec::Ack>(&packet)) return handle_ack(*ack, out);
+  if (const auto* ack = std::get_if<codec::Ack>(&packet)) return handle_ack(*ack, now, out);
   if (const auto* suback = std::get_if<codec::Suback>(&packet)) {
     Record* r = find_inflight(suback->packet_id, codec::PacketType::Subscribe);
     if (r == nullptr) {
@@ -225,7 +225,7 @@ void Session::handle_publish(const codec::Publish& publish, std::optional<Event>
   out = ev;
 }
 
-void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
+void Session::handle_ack(const codec::Ack& ack, Millis now, std::optional<Event>& out) {
   using codec::PacketType;
   if (ack.type == PacketType::Pubrel) {
     auto* begin = buffers_.incoming_qos2.data();
@@ -273,6 +273,7 @@ void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
   }
   if (ack.type == PacketType::Pubrec) {
     r->state = RecordState::Released;
+    r->sent_at = static_cast<std::uint32_t>(now);  // the wait for PUBCOMP starts
     queue_ack(PacketType::Pubrel, ack.packet_id);
     return;
   }

@@ -98,6 +98,7 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
         n += *written;
         ++stats_.resent;
         r->sent_on_connection = true;
+        r->sent_at = static_cast<std::uint32_t>(now);
         ++sent_on_connection_;
         break;
       }
@@ -115,6 +116,7 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
         n += size;
         ++stats_.resent;
         r->sent_on_connection = true;
+        r->sent_at = static_cast<std::uint32_t>(now);
         ++sent_on_connection_;
         break;
       }
@@ -158,6 +160,7 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
         }
         r->state = RecordState::InFlight;
         r->sent_on_connection = true;
+        r->sent_at = static_cast<std::uint32_t>(now);
         ++inflight_;
         ++sent_on_connection_;
         break;

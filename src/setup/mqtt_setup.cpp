@@ -84,6 +84,7 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
     config.connect_properties = w.properties();
   }
   config.keep_alive_s = options.keep_alive_s;
+  config.ack_timeout_ms = options.ack_timeout_ms;
   config.clean_session = options.clean_session;
   config.max_inflight = options.max_inflight;
   config.max_queued = options.queue_messages;

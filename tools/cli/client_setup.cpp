@@ -224,6 +224,7 @@ ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings
   }
   options.will = resolve_will(command, settings, options);
   options.keep_alive_s = static_cast<std::uint16_t>(settings.keepalive_s);
+  options.ack_timeout_ms = static_cast<std::uint32_t>(settings.ack_timeout_s * 1000);
   options.clean_session = !settings.no_clean;
   setup.qos = settings.qos < 0 ? default_qos : static_cast<QoS>(settings.qos);
   setup.retain = settings.retain;

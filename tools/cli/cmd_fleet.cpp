@@ -97,6 +97,7 @@ int run_fleet(CLI::App& command, FleetArguments& args) {
   plan.username = setup.username;
   plan.password = setup.password;
   plan.keep_alive_s = setup.options.keep_alive_s;
+  plan.ack_timeout_ms = setup.options.ack_timeout_ms;
   plan.clean_session = setup.options.clean_session;
   plan.connect_timeout_ms = setup.options.connect_timeout_ms;
   plan.backoff = setup.options.retry;

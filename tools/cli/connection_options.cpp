@@ -70,6 +70,13 @@ void add_connection_options(CLI::App& command, ConnectionSettings& s, const Opti
       ->type_name("S")
       ->group(connection);
   command
+      .add_option("--ack-timeout", s.ack_timeout_s,
+                  "a QoS 1/2 message unacknowledged this long (seconds) means the broker lost "
+                  "it: reconnect and resend it (0: wait as long as the link lives; default: 30)")
+      ->check(CLI::Range(0.0, 86'400.0).description(""))
+      ->type_name("S")
+      ->group(connection);
+  command
       .add_flag("--no-clean", s.no_clean,
                 "persistent session: the broker keeps subscriptions and queued messages")
       ->group(connection);

@@ -20,6 +20,7 @@ struct ConnectionSettings {
   std::string password_file;
   std::string client_id;
   int keepalive_s = 60;
+  double ack_timeout_s = 30;
   int qos = -1;  // -1: the command's default
   bool retain = false;
   bool no_clean = false;

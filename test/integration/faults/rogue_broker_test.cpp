@@ -195,6 +195,54 @@ TEST(RogueBrokerTolerated, AcknowledgementsForUnknownIdsAreCountedNotFatal) {
   EXPECT_TRUE(broker.wait(5s));
 }
 
+// A broker that keeps the link but never acknowledges a message (RabbitMQ did, while its
+// cluster changed): after Options::ack_timeout_ms the client reconnects and resends it with DUP
+// and its packet identifier, and the second connection's PUBACK delivers it.
+TEST(RogueBrokerTolerated, AMessageNeverAcknowledgedIsResentOnANewConnection) {
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  std::optional<std::uint16_t> first_id;
+  std::atomic<bool> first_closed_by_client{false};
+  broker.run([&](test::FakeBroker& b) {
+    auto first = b.accept();
+    ASSERT_TRUE(first);
+    ASSERT_TRUE(first->read_until(test::kConnect));
+    first->send(test::connack(false, 0));
+    auto publish = first->read_until(test::kPublish);
+    ASSERT_TRUE(publish);
+    first_id = publish->packet_id();
+    // No PUBACK. The client must give up on this connection by itself (1 s; 20 s allowed).
+    while (first->read_packet(20s)) {
+    }
+    first_closed_by_client = first->last_status() == test::ReadStatus::PeerClosed;
+    auto second = b.accept();
+    ASSERT_TRUE(second);
+    ASSERT_TRUE(second->read_until(test::kConnect));
+    second->send(test::connack(true, 0));
+    auto resent = second->read_until(test::kPublish);
+    ASSERT_TRUE(resent);
+    EXPECT_NE(resent->flags() & 0x08, 0) << "resent without DUP";
+    EXPECT_EQ(resent->packet_id(), first_id);
+    second->send(test::puback(*resent->packet_id()));
+    second->hold(3s);
+  });
+  Options options = hostile_options("esp32_neveracked");
+  options.clean_session = false;
+  options.ack_timeout_ms = 1'000;
+  options.retry.first_ms = 100;
+  options.retry.max_ms = 500;
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, options};
+  mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  ASSERT_TRUE(mqtt.publish("sensors/t", codec::as_bytes("1"), QoS::AtLeastOnce).ok());
+  EXPECT_TRUE(mqtt.flush(20'000));
+  EXPECT_TRUE(first_closed_by_client);
+  EXPECT_EQ(mqtt.stats().session.delivered, 1u);
+  EXPECT_EQ(mqtt.stats().session.resent, 1u);
+  mqtt.disconnect();
+  EXPECT_TRUE(broker.wait(5s));
+}
+
 // A valid stream one byte per TCP segment: every packet must still be decoded, whatever the split.
 TEST(RogueBrokerTolerated, AByteByByteTrickleIsDecoded) {
   test::FakeBroker broker;

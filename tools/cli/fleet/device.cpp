@@ -183,6 +183,7 @@ void Device::publish_readings(FleetContext& context) {
 
 void Device::on_connected(FleetContext& context) {
   established_ = true;
+  connected_at_ = context.now_ms;
   driver_.handle_connack(context.now_ms);
   ++context.counters.connected;
   ++context.counters.connected_per_server[server_];
@@ -341,6 +342,7 @@ bool Device::process_events(FleetContext& context) {
         on_connected(context);
         break;
       case Event::Kind::Disconnected:
+        if (event->reason == DisconnectReason::AckTimeout) ++context.counters.ack_timeouts;
         if (event->reason == DisconnectReason::Refused) {
           ++context.counters.refused;
           context.counters.last_refusal = event->refused;
@@ -469,6 +471,24 @@ void Device::say_goodbye(FleetContext& context) {
 bool Device::settled() const {
   // Offline between attempts still counts as holding its messages: the drain reconnects it.
   return state_ == State::Closed || session_.stats().queued == 0;
+}
+
+std::string Device::describe_holding(const FleetContext& context) const {
+  const SessionStats stats = session_.stats();
+  std::string text = std::string(session_.config().client_id) + " holds " +
+                     std::to_string(stats.queued) + " messages (" + std::to_string(stats.inflight) +
+                     " in flight)";
+  if (state_ == State::Mqtt && established_) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f",
+                  static_cast<double>(context.now_ms - connected_at_) / 1000.0);
+    text += ", connected to " + context.servers[server_].name + " for " + seconds + " s";
+  } else if (state_ == State::Mqtt || state_ == State::TcpConnecting) {
+    text += ", connecting to " + context.servers[server_].name;
+  } else {
+    text += ", offline";
+  }
+  return text;
 }
 
 void Device::shut_down(FleetContext& context) {

@@ -31,6 +31,7 @@ struct FleetCounters {
   std::uint64_t published = 0;
   std::uint64_t acknowledged = 0;  // QoS 1/2 acknowledgements
   std::uint64_t reconnects = 0;    // established sessions lost (and retried)
+  std::uint64_t ack_timeouts = 0;  // of which the broker did not acknowledge in time
   std::uint64_t connect_failures = 0;  // attempts that never got a CONNACK
   std::uint64_t commands = 0;
   std::uint64_t refused = 0;  // CONNACKs that refused a device (credentials, id, version)
@@ -102,6 +103,9 @@ class Device {
   /// Nothing left to deliver (or shut down). A device offline with messages is not settled:
   /// the drain reconnects it to deliver them.
   bool settled() const;
+  /// What an unsettled device still holds and where it stands, for the end-of-run warning:
+  /// "cluster-7 holds 3 messages (3 in flight), connected to 127.0.0.1:1883 for 41.2 s".
+  std::string describe_holding(const FleetContext& context) const;
   /// DISCONNECT and close; the device stays down.
   void shut_down(FleetContext& context);
 
@@ -161,6 +165,7 @@ class Device {
   Millis wake_at_ = kNever;  // TcpConnecting: the connect timeout
   Millis next_publish_ = kNever;
   Millis lost_at_ = 0;   // when a link broke that we did not end ourselves; 0: none pending
+  Millis connected_at_ = 0;  // this connection's CONNACK, for describe_holding()
   Millis deadline_;
   Batch batches_[2];     // the two latest publish groups, for publish -> ack latency
 };

@@ -97,6 +97,7 @@ void Fleet::build_devices() {
   const Millis now = monotonic_us() / 1000;
   SessionConfig config;
   config.keep_alive_s = plan_.keep_alive_s;
+  config.ack_timeout_ms = plan_.ack_timeout_ms;
   config.clean_session = plan_.clean_session;
   config.connect_timeout_ms = plan_.connect_timeout_ms;
   config.max_inflight = 8;
@@ -180,6 +181,7 @@ FleetSummary Fleet::run(const StopSignals& signals) {
   context_.now_us = monotonic_us();
   context_.now_ms = context_.now_us / 1000;
   FleetSummary summary = summarise(start_us);
+  warn_unsettled();
   for (std::uint32_t i = 0; i < built_; ++i) device(i).shut_down(context_);
   if (stats != nullptr) std::fclose(stats);
   if (!plan_.progress_on_tty) return summary;
@@ -205,6 +207,19 @@ void Fleet::serve_due_devices(std::uint64_t now_us) {
     }
     d.on_deadline(context_);
   }
+}
+
+// Which devices end the run holding messages, and where they stand: the few first named, so a
+// loss can be traced (to a broker that never acknowledged, or a device that never got back).
+void Fleet::warn_unsettled() const {
+  constexpr std::uint32_t kNamed = 5;
+  std::uint32_t unsettled = 0;
+  for (std::uint32_t i = 0; i < built_; ++i) {
+    if (device(i).session().stats().queued == 0) continue;
+    if (++unsettled <= kNamed) print_warning(device(i).describe_holding(context_));
+  }
+  if (unsettled > kNamed)
+    print_warning("and " + std::to_string(unsettled - kNamed) + " more devices hold messages");
 }
 
 bool Fleet::all_settled() const {
@@ -248,6 +263,7 @@ FleetSummary Fleet::summarise(std::uint64_t start_us) const {
   }
   s.lost = s.published - std::min(s.published, s.acknowledged);
   s.reconnects = context_.counters.reconnects;
+  s.ack_timeouts = context_.counters.ack_timeouts;
   s.connect_failures = context_.counters.connect_failures;
   s.refused = context_.counters.refused;
   s.last_refusal = context_.counters.last_refusal;

@@ -40,6 +40,7 @@ struct FleetPlan {
   std::optional<std::string> username;
   std::optional<std::string> password;
   std::uint16_t keep_alive_s = 60;
+  std::uint32_t ack_timeout_ms = 30'000;
   bool clean_session = true;
   std::uint32_t connect_timeout_ms = 10'000;
   BackoffPolicy backoff;
@@ -67,6 +68,7 @@ class Fleet {
  private:
   void build_devices();
   void serve_due_devices(std::uint64_t now_us);
+  void warn_unsettled() const;
   bool all_settled() const;
   void sample(std::FILE* stats, FleetSample& previous, std::uint64_t start_us);
   FleetSummary summarise(std::uint64_t start_us) const;

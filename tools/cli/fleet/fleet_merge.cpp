@@ -37,6 +37,7 @@ MergedFleet merge_shards(const std::vector<FleetShard>& shards) {
     t.lost += s.lost;
     t.dropped += s.dropped;
     t.reconnects += s.reconnects;
+    t.ack_timeouts += s.ack_timeouts;
     t.connect_failures += s.connect_failures;
     t.moved += s.moved;
     t.returned += s.returned;

@@ -67,6 +67,7 @@ std::optional<FleetSummary> summary_from_json(const Json& j, std::string& error)
     s.lost = j.at("lost").get<std::uint64_t>();
     s.dropped = j.at("dropped").get<std::uint64_t>();
     s.reconnects = j.at("reconnects").get<std::uint64_t>();
+    s.ack_timeouts = j.value("ack_timeouts", std::uint64_t{0});
     s.connect_failures = j.at("connect_failures").get<std::uint64_t>();
     s.moved = j.value("moved", std::uint64_t{0});
     s.returned = j.value("returned", std::uint64_t{0});
@@ -143,6 +144,7 @@ Json summary_json(const FleetSummary& s) {
   line["lost"] = s.lost;
   line["dropped"] = s.dropped;
   line["reconnects"] = s.reconnects;
+  line["ack_timeouts"] = s.ack_timeouts;
   line["connect_failures"] = s.connect_failures;
   line["latency_ms"] = {{"p50", rounded(s.latency_p50_ms, 3)},
                         {"p99", rounded(s.latency_p99_ms, 3)},
@@ -177,6 +179,10 @@ std::string summary_text(const FleetSummary& s) {
   text += format("reconnects     %llu (failed connection attempts: %llu)\n",
                  static_cast<unsigned long long>(s.reconnects),
                  static_cast<unsigned long long>(s.connect_failures));
+  if (s.ack_timeouts > 0)
+    text += format("ack timeouts   %llu connections ended because the broker did not acknowledge "
+                   "a message within --ack-timeout (resent after the reconnect)\n",
+                   static_cast<unsigned long long>(s.ack_timeouts));
   if (s.moved > 0)
     text += format("failover       %llu devices moved to another server, %llu came back\n",
                    static_cast<unsigned long long>(s.moved),

@@ -32,6 +32,7 @@ struct FleetSummary {
   std::uint64_t lost = 0;               // published - acknowledged
   std::uint64_t dropped = 0;            // of which replaced or dropped while offline
   std::uint64_t reconnects = 0;
+  std::uint64_t ack_timeouts = 0;       // of which a broker never acknowledged (--ack-timeout)
   std::uint64_t connect_failures = 0;
   std::uint64_t refused = 0;            // CONNACKs that refused a device
   codec::ConnectReturnCode last_refusal = codec::ConnectReturnCode::Accepted;
