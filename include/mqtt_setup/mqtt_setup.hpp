@@ -49,6 +49,12 @@ struct Message {
     auto p = properties.find(codec::PropertyId::CorrelationData);
     return p ? p->binary : codec::Bytes{};
   }
+  /// 5.0: the identifiers of the subscriptions that brought this message (a broker may send
+  /// one copy for several matching subscriptions, with all their identifiers, [MQTT-3.3.4-3]);
+  /// empty under 3.1.1 or from a broker that takes no identifiers. Read from `properties`.
+  codec::PropertyNumbers subscription_ids() const {
+    return properties.numbers(codec::PropertyId::SubscriptionIdentifier);
+  }
 };
 
 /// What the connection did, for programs that want more than a bool (the CLI's --json).
