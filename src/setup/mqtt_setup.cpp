@@ -330,9 +330,22 @@ bool MQTTSetup::subscribe(std::string_view filter, QoS qos) {
 }
 
 bool MQTTSetup::subscribe(const codec::Subscription& subscription) {
+  return subscribe(subscription, nullptr);
+}
+
+bool MQTTSetup::subscribe(std::string_view filter, QoS qos, MessageHandler handler) {
+  codec::Subscription subscription;
+  subscription.filter = filter;
+  subscription.qos = qos;
+  return subscribe(subscription, std::move(handler));
+}
+
+bool MQTTSetup::subscribe(const codec::Subscription& subscription, MessageHandler handler) {
   if (!codec::is_valid_topic_filter(subscription.filter)) return false;
+  auto shared = handler ? std::make_shared<const MessageHandler>(std::move(handler)) : nullptr;
   std::unique_lock lock(impl_->mutex);
-  impl_->subscribe_locked(subscription);
+  const std::size_t index = impl_->subscribe_locked(subscription);
+  impl_->subscriptions[index].handler = std::move(shared);
   if (impl_->session->connected()) impl_->kick(lock);
   return true;
 }
@@ -375,7 +388,7 @@ void MQTTSetup::on_command(std::string_view name, CommandHandler handler) {
     codec::Subscription subscription;
     subscription.filter = filter;
     subscription.qos = QoS::AtLeastOnce;
-    m.subscribe_locked(subscription);
+    m.commands_subscription_id = m.subscriptions[m.subscribe_locked(subscription)].id;
     if (m.session->connected()) m.kick(lock);
   }
 }
