@@ -313,6 +313,8 @@ class Session {
 
   // 5.0 (session_v5.cpp)
   void apply_connack_properties(const codec::Properties& properties);
+  /// [MQTT-3.1.2-29]: a reason string or user property where CONNECT asked for none.
+  bool problem_information_unrequested(const codec::Properties& properties) const;
   int find_alias(std::string_view topic) const;  // slot index, or -1
   int choose_alias_slot();                       // a free slot, else the next to reuse
   void remember_alias(int slot, std::string_view topic);
