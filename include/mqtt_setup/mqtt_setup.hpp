@@ -84,6 +84,9 @@ struct ClientStats {
   std::uint64_t connect_attempts = 0;
   std::uint64_t disconnects = 0;   // connections lost or closed
   Error last_error;
+  /// 5.0: the Response Information of the last CONNACK (Options::request_response_information),
+  /// empty when the broker sent none.
+  std::string response_information;
 };
 
 /// What prepare_for_sleep() kept for the wake.

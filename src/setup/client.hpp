@@ -44,7 +44,8 @@ struct MQTTSetup::Impl {
   Waker waker;
   std::unique_ptr<platform::DurableQueue> outbox_file;  // Options::queue_file
   PublishOptions default_publish;           // from Options::message_ttl_ms, latest_per_topic
-  // 5.0 CONNECT and will properties (session expiry, will delay), viewed by the session.
+  // 5.0 CONNECT and will properties (session expiry, request problem / response information;
+  // will delay), viewed by the session.
   std::array<std::uint8_t, 16> connect_properties{};
   std::array<std::uint8_t, 16> will_properties{};
 

@@ -23,6 +23,14 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
     case Event::Kind::Connected: {
       driver->handle_connack(platform::now_ms());
       counters.last_error = Error{};
+      // Assigned only when it changes: a reconnect without it allocates nothing.
+      if (counters.response_information != event.response_information) {
+        counters.response_information.assign(event.response_information);
+      }
+      if (!event.response_information.empty() && logs(LogLevel::Info)) {
+        log(LogLevel::Info,
+            "the broker's response information: \"" + counters.response_information + "\"");
+      }
       resubscribe(event.session_present);
       transmit(lock);
       ClientEvent ev;

@@ -81,6 +81,13 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
     if (!options.clean_session) {
       w.add(codec::PropertyId::SessionExpiryInterval, options.session_expiry_s);
     }
+    // Only what differs from the spec's defaults (problem information 1, response 0).
+    if (!options.request_problem_information) {
+      w.add(codec::PropertyId::RequestProblemInformation, 0U);
+    }
+    if (options.request_response_information) {
+      w.add(codec::PropertyId::RequestResponseInformation, 1U);
+    }
     config.connect_properties = w.properties();
   }
   config.keep_alive_s = options.keep_alive_s;
