@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mqtt_setup/mqtt_setup.hpp"
+#include "support/needs_v5.hpp"
 #include "support/fake_broker.hpp"
 
 namespace mqtt_setup {
@@ -70,6 +71,7 @@ Options v5_options(std::string client_id, Log& log) {
 }
 
 TEST(FacadeV5Information, ResponseInformationAskedForKeptAndLogged) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   test::FakeBroker broker;
   ASSERT_TRUE(broker.ok());
   test::Bytes properties;
@@ -98,6 +100,7 @@ TEST(FacadeV5Information, ResponseInformationAskedForKeptAndLogged) {
 }
 
 TEST(FacadeV5Information, DefaultsSendNeitherProperty) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   test::FakeBroker broker;
   ASSERT_TRUE(broker.ok());
   test::Bytes properties{0xFF};
@@ -122,6 +125,7 @@ TEST(FacadeV5Information, DefaultsSendNeitherProperty) {
 // [MQTT-3.1.2-29]: problem information turned off, the broker still puts a reason string on a
 // PUBACK: the connection ends as a protocol violation (and the client comes back).
 TEST(FacadeV5Information, ReasonStringAfterProblemInformationOffEndsTheConnection) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
   test::FakeBroker broker;
   ASSERT_TRUE(broker.ok());
   std::atomic<bool> reconnected{false};
