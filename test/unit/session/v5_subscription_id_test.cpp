@@ -111,6 +111,22 @@ TEST(SessionV5SubscriptionId, ResentWithoutItWhenTheNextBrokerHasNone) {
   EXPECT_EQ(third[0].bytes, v5_bytes(subscribe_packet(1, id.get())));
 }
 
+// Stored as 5.0 with its identifier, sent to a 3.1.1 broker after the fallback: a plain 3.1.1
+// SUBSCRIBE (3.1.1 has no properties).
+TEST(SessionV5SubscriptionId, LeftOutAfterTheFallbackTo311) {
+  SessionHarness h(v5_config());
+  ASSERT_TRUE(h.session().subscribe(kFilters, h.now(), 4).ok());  // queued, not connected
+  ASSERT_TRUE(h.session().start_connect(h.now()).ok());
+  h.transmit();
+  h.receive_bytes({0x20, 0x02, 0x00, 0x01});  // a 3.1.1 broker: unacceptable protocol version
+  h.events();
+  h.session().fall_back_to_311();
+  h.connect();
+  auto sent = h.transmit();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].bytes, encoded(subscribe_packet(1), ProtocolVersion::V311));
+}
+
 // [MQTT-3.3.4-3], [MQTT-3.3.4-5]: one copy of a message for two matching subscriptions carries
 // both identifiers; the event holds them in wire order.
 TEST(SessionV5SubscriptionId, IncomingPublishCarriesEveryIdentifier) {
