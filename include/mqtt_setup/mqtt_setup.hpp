@@ -49,6 +49,12 @@ struct Message {
     auto p = properties.find(codec::PropertyId::CorrelationData);
     return p ? p->binary : codec::Bytes{};
   }
+  /// 5.0: the identifiers of the subscriptions that brought this message (a broker may send
+  /// one copy for several matching subscriptions, with all their identifiers, [MQTT-3.3.4-3]);
+  /// empty under 3.1.1 or from a broker that takes no identifiers. Read from `properties`.
+  codec::PropertyNumbers subscription_ids() const {
+    return properties.numbers(codec::PropertyId::SubscriptionIdentifier);
+  }
 };
 
 /// What the connection did, for programs that want more than a bool (the CLI's --json).
@@ -78,6 +84,9 @@ struct ClientStats {
   std::uint64_t connect_attempts = 0;
   std::uint64_t disconnects = 0;   // connections lost or closed
   Error last_error;
+  /// 5.0: the Response Information of the last CONNACK (Options::request_response_information),
+  /// empty when the broker sent none.
+  std::string response_information;
 };
 
 /// What prepare_for_sleep() kept for the wake.
@@ -193,16 +202,29 @@ class MQTTSetup {
 
   /// Subscribes to a filter (anywhere, not only under the device); kept across reconnects.
   /// "$share/GROUP/filter" is a 5.0 shared subscription (one member of GROUP gets each message).
+  /// Subscribing again to the same filter replaces that subscription (its options and handler),
+  /// as the broker does ([MQTT-3.8.4-3]). Under 5.0 each subscription gets an identifier (1, 2,
+  /// ... in the order made, kept across reconnects) when the broker allows them; messages
+  /// name it (Message::subscription_ids()).
   bool subscribe(std::string_view filter, QoS qos = QoS::AtLeastOnce);
   /// The same with 5.0 subscription options (no local, retain as published, retain handling).
   bool subscribe(const codec::Subscription& subscription);
+  /// The same with a handler of this subscription's own messages: under 5.0 those that name
+  /// its identifier (a message matching two subscriptions reaches each handler once, whether
+  /// the broker sends one copy naming both or one copy each); under 3.1.1, or from a broker
+  /// without identifiers, those whose topic matches its filter (a shared subscription's after
+  /// $share/GROUP/), where a broker sending one copy per matching subscription calls each
+  /// matching handler once per copy. on_message() still gets every message, after these.
+  bool subscribe(std::string_view filter, QoS qos, MessageHandler handler);
+  bool subscribe(const codec::Subscription& subscription, MessageHandler handler);
   /// 5.0 request/response: publishes `payload` to the request's response topic, with its
   /// correlation data. NotConnected-like InvalidArgument when the request wants no answer.
   Result<Ticket, Error> respond(const Message& request, codec::Bytes payload,
                                 QoS qos = QoS::AtLeastOnce);
   /// The protocol this client speaks now (after an Options::protocol = Auto fallback: 3.1.1).
   codec::ProtocolVersion protocol_version() const;
-  /// Every message received (after command handlers had their turn).
+  /// Every message received (after command handlers and subscriptions' handlers had their
+  /// turn; not those an on_command() handler took).
   void on_message(MessageHandler handler);
   /// devices/{id}/commands/{name}: subscribes to devices/{id}/commands/# on first use.
   /// name "#" receives every command no other handler took.

@@ -71,6 +71,15 @@ struct Options {
   /// connection ends, in seconds; 0xFFFFFFFF: never expires (what 3.1.1 does). A device that
   /// deep-sleeps for 10 minutes wants a little more than 600.
   std::uint32_t session_expiry_s = 0xFFFF'FFFF;
+  /// 5.0 Request Problem Information ([MQTT-3.1.2.11.7]): false asks the broker to leave
+  /// reason strings and user properties off everything but PUBLISH, CONNACK and DISCONNECT
+  /// (and one that sends them anyway ends the connection: a protocol violation). Sent only
+  /// when false (true is the spec's default).
+  bool request_problem_information = true;
+  /// 5.0 Request Response Information ([MQTT-3.1.2.11.6]): ask the broker for a response
+  /// information string in CONNACK (a basis for response topics; brokers may ignore it). What
+  /// it sends is logged (Info) and kept in stats().response_information. Sent only when true.
+  bool request_response_information = false;
   /// 5.0: topic aliases for our own publishes (the broker's maximum caps it; 0: none). Each
   /// costs kAliasSlotSize bytes of queue_bytes.
   std::uint16_t topic_aliases = kconfig::kTopicAliases;  // (K) 8

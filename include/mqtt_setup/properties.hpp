@@ -115,6 +115,10 @@ class Properties {
   Iterator begin() const { return {wire_, 0}; }
   Iterator end() const { return {wire_, wire_.size()}; }
 
+  /// The values of one integer property, in wire order: all of them where it may repeat (the
+  /// subscription identifiers of a received PUBLISH, [MQTT-3.3.4-3]). See PropertyNumbers.
+  class PropertyNumbers numbers(PropertyId id) const;
+
   /// The first property with this identifier.
   std::optional<Property> find(PropertyId id) const;
   /// An integer property's value, or `fallback` when it is absent.
@@ -123,6 +127,57 @@ class Properties {
  private:
   Bytes wire_;
 };
+
+/// What Properties::numbers() returns: a range read from the view as it is iterated (nothing
+/// copied, no heap), valid while the properties' bytes are.
+class PropertyNumbers {
+ public:
+  class Iterator {
+   public:
+    Iterator(Properties::Iterator at, Properties::Iterator end, PropertyId id)
+        : at_(at), end_(end), id_(id) {
+      skip();
+    }
+    std::uint32_t operator*() const { return (*at_).number; }
+    Iterator& operator++() {
+      ++at_;
+      skip();
+      return *this;
+    }
+    bool operator==(const Iterator& other) const { return at_ == other.at_; }
+    bool operator!=(const Iterator& other) const { return at_ != other.at_; }
+
+   private:
+    void skip() {
+      while (at_ != end_ && (*at_).id != id_) ++at_;
+    }
+    Properties::Iterator at_;
+    Properties::Iterator end_;
+    PropertyId id_;
+  };
+
+  PropertyNumbers(Properties properties, PropertyId id) : properties_(properties), id_(id) {}
+  Iterator begin() const { return {properties_.begin(), properties_.end(), id_}; }
+  Iterator end() const { return {properties_.end(), properties_.end(), id_}; }
+  bool empty() const { return begin() == end(); }
+  std::size_t count() const {
+    std::size_t n = 0;
+    for (auto it = begin(); it != end(); ++it) ++n;
+    return n;
+  }
+  bool contains(std::uint32_t value) const {
+    for (const std::uint32_t n : *this) {
+      if (n == value) return true;
+    }
+    return false;
+  }
+
+ private:
+  Properties properties_;
+  PropertyId id_;
+};
+
+inline PropertyNumbers Properties::numbers(PropertyId id) const { return {*this, id}; }
 
 /// Writes properties into a caller buffer: `PropertyWriter w{buf}; w.add(...); w.add(...);`
 /// then `w.properties()` for the packet. A value of the wrong kind, a value out of range or a

@@ -235,7 +235,12 @@ class Session {
   Result<void, SessionError> load_state(codec::Bytes in, Millis now);
 
   /// SUBSCRIBE / UNSUBSCRIBE; the answer comes as a Subscribed / Unsubscribed event.
-  Result<Ticket, SessionError> subscribe(std::span<const codec::Subscription> filters, Millis now);
+  /// 5.0: a non-zero `subscription_id` (1 to 268,435,455, else InvalidMessage) goes with the
+  /// SUBSCRIBE while the broker allows identifiers (ServerLimits::subscription_identifiers;
+  /// left out otherwise, and under 3.1.1); the broker then names it in every PUBLISH this
+  /// subscription brings ([MQTT-3.8.2.1.2], [MQTT-3.3.4-3]).
+  Result<Ticket, SessionError> subscribe(std::span<const codec::Subscription> filters, Millis now,
+                                         std::uint32_t subscription_id = 0);
   Result<Ticket, SessionError> unsubscribe(std::span<const std::string_view> filters, Millis now);
 
   /// Encode what is due into `out` (as many whole packets as fit) and return those bytes, or
@@ -316,6 +321,8 @@ class Session {
 
   // 5.0 (session_v5.cpp)
   void apply_connack_properties(const codec::Properties& properties);
+  /// [MQTT-3.1.2-29]: a reason string or user property where CONNECT asked for none.
+  bool problem_information_unrequested(const codec::Properties& properties) const;
   int find_alias(std::string_view topic) const;  // slot index, or -1
   int choose_alias_slot();                       // a free slot, else the next to reuse
   void remember_alias(int slot, std::string_view topic);

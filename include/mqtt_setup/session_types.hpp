@@ -44,6 +44,8 @@ enum class Violation : std::uint8_t {
   PacketBeforeConnack,    // [MQTT-3.2.0-1]: the first packet from the server must be CONNACK
   DuplicateConnack,
   TopicAliasInvalid,      // 5.0: a topic alias we never allowed (we announce none)
+  ProblemInformationNotRequested,  // 5.0: a reason string or user property on an ack although
+                                   // CONNECT asked for none, [MQTT-3.1.2-29]
 };
 
 /// Why a queued message was discarded (Event::Kind::Dropped).
@@ -89,6 +91,7 @@ struct Event {
   std::string_view reason_string;
   std::string_view server_reference;    // Refused / ServerDisconnected: "use another server"
   std::string_view assigned_client_id;  // Connected: the id a broker chose for an empty one
+  std::string_view response_information;  // Connected: the CONNACK's, [MQTT-3.2.2.3.15]
 };
 
 enum class SessionError : std::uint8_t {

@@ -41,6 +41,9 @@ std::string_view describe(Violation violation) {
     case Violation::PacketBeforeConnack: return "its first packet was not CONNACK";
     case Violation::DuplicateConnack: return "it sent a second CONNACK";
     case Violation::TopicAliasInvalid: return "it used a topic alias we never allowed";
+    case Violation::ProblemInformationNotRequested:
+      return "it sent a reason string or user property on an acknowledgement although we "
+             "asked for no problem information";
   }
   return "unknown violation";
 }

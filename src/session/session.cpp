@@ -182,12 +182,20 @@ namespace {
 }  // namespace
 
 Result<Ticket, SessionError> Session::subscribe(std::span<const codec::Subscription> filters,
-                                                Millis now) {
+                                                Millis now, std::uint32_t subscription_id) {
   for (const auto& f : filters) {
     if (!codec::is_valid_topic_filter(f.filter)) return SessionError::InvalidTopic;
   }
-  const codec::Packet packet = codec::Subscribe{1, codec::FilterList{filters}};
-  return queue_request(packet, now);
+  codec::Subscribe subscribe{1, codec::FilterList{filters}};
+  std::array<std::uint8_t, 5> id_property{};  // identifier byte + variable byte integer
+  if (subscription_id != 0 && codec::is_v5(config_.version)) {
+    // Stored with it; write_record() leaves it out for a broker that takes none.
+    codec::PropertyWriter w{id_property};
+    w.add(codec::PropertyId::SubscriptionIdentifier, subscription_id);
+    if (!w.ok()) return SessionError::InvalidMessage;  // above 268,435,455, [MQTT-1.5.5]
+    subscribe.properties = w.properties();
+  }
+  return queue_request(codec::Packet{subscribe}, now);
 }
 
 Result<Ticket, SessionError> Session::unsubscribe(std::span<const std::string_view> filters,

@@ -103,8 +103,18 @@ void Session::handle_packet(const codec::Packet& packet, Millis now, std::option
   if (const auto* publish = std::get_if<codec::Publish>(&packet)) {
     return handle_publish(*publish, out);
   }
-  if (const auto* ack = std::get_if<codec::Ack>(&packet)) return handle_ack(*ack, now, out);
+  // [MQTT-3.1.2-29]: without problem information asked for, only PUBLISH, CONNACK and
+  // DISCONNECT may carry a reason string or user property.
+  if (const auto* ack = std::get_if<codec::Ack>(&packet)) {
+    if (problem_information_unrequested(ack->properties)) {
+      return violation(Violation::ProblemInformationNotRequested);
+    }
+    return handle_ack(*ack, now, out);
+  }
   if (const auto* suback = std::get_if<codec::Suback>(&packet)) {
+    if (problem_information_unrequested(suback->properties)) {
+      return violation(Violation::ProblemInformationNotRequested);
+    }
     Record* r = find_inflight(suback->packet_id, codec::PacketType::Subscribe);
     if (r == nullptr) {
       ++stats_.unknown_acks;
@@ -172,6 +182,7 @@ void Session::handle_connack(const codec::Connack& connack, Millis now,
   ev.kind = Event::Kind::Connected;
   ev.session_present = session_present;
   ev.assigned_client_id = text(codec::PropertyId::AssignedClientIdentifier);
+  ev.response_information = text(codec::PropertyId::ResponseInformation);
   out = ev;
 }
 

@@ -174,6 +174,12 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
 bool Session::record_needs_rewrite(const Record& r) const {
   // Stored as 5.0, sent as 3.1.1 (the fallback, only where both are built in).
   if (codec::kBuiltBoth && config_.version != wire_version_) return true;
+  if (r.kind == codec::PacketType::Subscribe) {
+    // A subscription identifier (the only property subscribe() stores: a property length
+    // after the packet identifier) for a broker whose CONNACK allows none, [MQTT-3.2.2.3.12].
+    return codec::is_v5(wire_version_) && !server_.subscription_identifiers &&
+           r.bytes()[r.id_offset + 2] != 0;
+  }
   return r.kind == codec::PacketType::Publish && codec::is_v5(wire_version_) &&
          (r.expires_at != 0 || aliases_enabled());
 }
@@ -190,13 +196,16 @@ std::size_t Session::write_record(const Record& r, std::span<std::uint8_t> out, 
     return r.size;
   }
   const codec::DecodeLimits stored{codec::kMaxRemainingLength + 5, config_.version};
-  // Only the 5.0 -> 3.1.1 fallback rewrites a SUBSCRIBE or UNSUBSCRIBE (PUBLISH reads the same
-  // from either side).
-  auto decoded = codec::kBuiltBoth && r.kind != codec::PacketType::Publish
+  // The 5.0 -> 3.1.1 fallback rewrites a SUBSCRIBE or UNSUBSCRIBE, and a 5.0 SUBSCRIBE loses
+  // its subscription identifier (PUBLISH reads the same from either side).
+  auto decoded = codec::kBuiltV5 && r.kind != codec::PacketType::Publish
                      ? codec::decode_request(r.packet(), stored)
                      : codec::decode_from_server(r.packet(), stored);
   if (!decoded) return kNeverFits;  // cannot happen: the session encoded it
   codec::Packet packet = decoded->packet;
+  if (auto* s = std::get_if<codec::Subscribe>(&packet); s && !server_.subscription_identifiers) {
+    s->properties = {};
+  }
   std::array<std::uint8_t, 8> extra{};  // message expiry (5 bytes) + topic alias (3 bytes)
   int alias_slot = -1;
   std::string_view topic;

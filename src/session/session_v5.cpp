@@ -33,6 +33,19 @@ void Session::apply_connack_properties(const codec::Properties& properties) {
   }
 }
 
+bool Session::problem_information_unrequested(const codec::Properties& properties) const {
+  using codec::PropertyId;
+  if (!codec::is_v5(wire_version_) || properties.empty()) return false;
+  // Read from CONNECT's own properties (default 1, [MQTT-3.1.2.11.7]): no state of our own.
+  if (config_.connect_properties.number_or(PropertyId::RequestProblemInformation, 1) != 0) {
+    return false;
+  }
+  for (const codec::Property p : properties) {
+    if (p.id == PropertyId::ReasonString || p.id == PropertyId::UserProperty) return true;
+  }
+  return false;
+}
+
 std::uint16_t Session::max_inflight() const {
   // [MQTT-3.3.4-9]: never more unacknowledged QoS 1/2 PUBLISH than the receive maximum.
   return std::min(config_.max_inflight, server_.receive_maximum);

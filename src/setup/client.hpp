@@ -44,7 +44,8 @@ struct MQTTSetup::Impl {
   Waker waker;
   std::unique_ptr<platform::DurableQueue> outbox_file;  // Options::queue_file
   PublishOptions default_publish;           // from Options::message_ttl_ms, latest_per_topic
-  // 5.0 CONNECT and will properties (session expiry, will delay), viewed by the session.
+  // 5.0 CONNECT and will properties (session expiry, request problem / response information;
+  // will delay), viewed by the session.
   std::array<std::uint8_t, 16> connect_properties{};
   std::array<std::uint8_t, 16> will_properties{};
 
@@ -78,8 +79,14 @@ struct MQTTSetup::Impl {
     std::string filter;
     codec::Subscription options;  // QoS and 5.0 options; its filter view is set when sent
     bool sent = false;  // SUBSCRIBE queued in the current broker session
+    // 5.0 subscription identifier: 1, 2, ... in the order subscriptions were made, the same
+    // for every SUBSCRIBE of this filter (reconnects too), so the broker's copies name it.
+    std::uint32_t id = 0;
+    std::shared_ptr<const MessageHandler> handler;  // its own messages only; may be empty
   };
   std::vector<Subscription> subscriptions;
+  std::uint32_t last_subscription_id = 0;
+  std::uint32_t commands_subscription_id = 0;  // of devices/{id}/commands/#
   // Handlers are shared, so dispatch can hold one while unlocked without copying (and
   // allocating) a std::function.
   std::vector<std::pair<std::string, std::shared_ptr<const CommandHandler>>> commands;
@@ -143,9 +150,13 @@ struct MQTTSetup::Impl {
   void drain_events(std::unique_lock<std::mutex>& lock);
   void handle_event(std::unique_lock<std::mutex>& lock, const Event& event);
   void dispatch_message(std::unique_lock<std::mutex>& lock, const Message& message);
+  /// The handler of on_command() that takes `message`, if any, called; whether one was.
+  bool dispatch_command(std::unique_lock<std::mutex>& lock, const Message& message);
   void emit(std::unique_lock<std::mutex>& lock, const ClientEvent& event);
   void resubscribe(bool session_present);
-  void subscribe_locked(const codec::Subscription& subscription);
+  /// Adds the subscription, or updates the one to the same filter ([MQTT-3.8.4-3]: the broker
+  /// keeps one per filter); SUBSCRIBE when connected. Returns its index in `subscriptions`.
+  std::size_t subscribe_locked(const codec::Subscription& subscription);
   /// 5.0: a refusing CONNACK or a server DISCONNECT may name another server; go there next.
   /// Returns the index of that server in `servers` (added when new), or nothing.
   std::optional<std::size_t> follow_server_reference(std::string_view reference);

@@ -4,6 +4,7 @@
 
 #include "mqtt_setup/platform.hpp"
 #include "setup/client.hpp"
+#include "setup/subscription_routing.hpp"
 #include "setup/text_buffer.hpp"
 
 namespace mqtt_setup {
@@ -22,6 +23,14 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
     case Event::Kind::Connected: {
       driver->handle_connack(platform::now_ms());
       counters.last_error = Error{};
+      // Assigned only when it changes: a reconnect without it allocates nothing.
+      if (counters.response_information != event.response_information) {
+        counters.response_information.assign(event.response_information);
+      }
+      if (!event.response_information.empty() && logs(LogLevel::Info)) {
+        log(LogLevel::Info,
+            "the broker's response information: \"" + counters.response_information + "\"");
+      }
       resubscribe(event.session_present);
       transmit(lock);
       ClientEvent ev;
@@ -121,31 +130,52 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
 
 void MQTTSetup::Impl::dispatch_message(std::unique_lock<std::mutex>& lock,
                                        const Message& message) {
-  const std::string_view commands_prefix = commands_topic_prefix;
-  if (message.topic.substr(0, commands_prefix.size()) == commands_prefix) {
-    const std::string_view name = message.topic.substr(commands_prefix.size());
-    std::shared_ptr<const CommandHandler> handler;
-    for (const auto& [command, h] : commands) {
-      if (command == name) handler = h;
-    }
-    if (!handler) {
-      for (const auto& [command, h] : commands) {
-        if (command == "#") handler = h;
-      }
-    }
-    if (handler) {
-      lock.unlock();
-      (*handler)(name, message);
-      lock.lock();
-      return;
-    }
+  const bool command_taken = dispatch_command(lock, message);
+  // Each subscription's own handler, once per copy that came through it. By index: a handler
+  // may subscribe (the vector grows) while the lock is released.
+  for (std::size_t i = 0; i < subscriptions.size() && !stopping; ++i) {
+    const Subscription& s = subscriptions[i];
+    if (!s.handler || !came_through(message, s.filter, s.id)) continue;
+    auto call = s.handler;
+    lock.unlock();
+    (*call)(message);
+    lock.lock();
   }
-  if (message_handler) {
+  if (message_handler && !command_taken && !stopping) {
     auto call = message_handler;
     lock.unlock();
     (*call)(message);
     lock.lock();
   }
+}
+
+bool MQTTSetup::Impl::dispatch_command(std::unique_lock<std::mutex>& lock,
+                                       const Message& message) {
+  const std::string_view commands_prefix = commands_topic_prefix;
+  if (commands.empty() || message.topic.substr(0, commands_prefix.size()) != commands_prefix) {
+    return false;
+  }
+  // A copy that names subscription identifiers but not the commands' came through another
+  // subscription (one that also matches the commands topic): not a command delivery.
+  const codec::PropertyNumbers ids = message.subscription_ids();
+  if (commands_subscription_id != 0 && !ids.empty() && !ids.contains(commands_subscription_id)) {
+    return false;
+  }
+  const std::string_view name = message.topic.substr(commands_prefix.size());
+  std::shared_ptr<const CommandHandler> handler;
+  for (const auto& [command, h] : commands) {
+    if (command == name) handler = h;
+  }
+  if (!handler) {
+    for (const auto& [command, h] : commands) {
+      if (command == "#") handler = h;
+    }
+  }
+  if (!handler) return false;
+  lock.unlock();
+  (*handler)(name, message);
+  lock.lock();
+  return true;
 }
 
 void MQTTSetup::Impl::emit(std::unique_lock<std::mutex>& lock, const ClientEvent& event) {
@@ -162,22 +192,35 @@ void MQTTSetup::Impl::resubscribe(bool session_present) {
     if (s.sent) continue;
     codec::Subscription sub = s.options;
     sub.filter = s.filter;
-    s.sent = session->subscribe(std::span{&sub, 1}, platform::now_ms()).ok();
+    // The session leaves the identifier out where the broker takes none (or under 3.1.1).
+    s.sent = session->subscribe(std::span{&sub, 1}, platform::now_ms(), s.id).ok();
   }
 }
 
-void MQTTSetup::Impl::subscribe_locked(const codec::Subscription& subscription) {
+std::size_t MQTTSetup::Impl::subscribe_locked(const codec::Subscription& subscription) {
   const auto same_options = [&](const codec::Subscription& o) {
     return o.qos == subscription.qos && o.no_local == subscription.no_local &&
            o.retain_as_published == subscription.retain_as_published &&
            o.retain_handling == subscription.retain_handling;
   };
-  for (const auto& s : subscriptions) {
-    if (s.filter == subscription.filter && same_options(s.options)) return;
+  std::size_t index = 0;
+  while (index < subscriptions.size() && subscriptions[index].filter != subscription.filter) {
+    ++index;
   }
-  subscriptions.push_back({std::string(subscription.filter), subscription, false});
-  subscriptions.back().options.filter = {};  // the view is made from `filter` when sent
+  if (index < subscriptions.size()) {
+    Subscription& s = subscriptions[index];
+    if (same_options(s.options)) return index;
+    // The broker replaces its subscription to this filter ([MQTT-3.8.4-3]); so do we, keeping
+    // the identifier.
+    s.options = subscription;
+    s.sent = false;
+  } else {
+    subscriptions.push_back({std::string(subscription.filter), subscription, false,
+                             ++last_subscription_id, nullptr});
+  }
+  subscriptions[index].options.filter = {};  // the view is made from `filter` when sent
   if (session->connected()) resubscribe(true);
+  return index;
 }
 
 std::optional<std::size_t> MQTTSetup::Impl::follow_server_reference(std::string_view reference) {

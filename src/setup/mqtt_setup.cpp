@@ -81,6 +81,13 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
     if (!options.clean_session) {
       w.add(codec::PropertyId::SessionExpiryInterval, options.session_expiry_s);
     }
+    // Only what differs from the spec's defaults (problem information 1, response 0).
+    if (!options.request_problem_information) {
+      w.add(codec::PropertyId::RequestProblemInformation, 0U);
+    }
+    if (options.request_response_information) {
+      w.add(codec::PropertyId::RequestResponseInformation, 1U);
+    }
     config.connect_properties = w.properties();
   }
   config.keep_alive_s = options.keep_alive_s;
@@ -331,9 +338,22 @@ bool MQTTSetup::subscribe(std::string_view filter, QoS qos) {
 }
 
 bool MQTTSetup::subscribe(const codec::Subscription& subscription) {
+  return subscribe(subscription, nullptr);
+}
+
+bool MQTTSetup::subscribe(std::string_view filter, QoS qos, MessageHandler handler) {
+  codec::Subscription subscription;
+  subscription.filter = filter;
+  subscription.qos = qos;
+  return subscribe(subscription, std::move(handler));
+}
+
+bool MQTTSetup::subscribe(const codec::Subscription& subscription, MessageHandler handler) {
   if (!codec::is_valid_topic_filter(subscription.filter)) return false;
+  auto shared = handler ? std::make_shared<const MessageHandler>(std::move(handler)) : nullptr;
   std::unique_lock lock(impl_->mutex);
-  impl_->subscribe_locked(subscription);
+  const std::size_t index = impl_->subscribe_locked(subscription);
+  impl_->subscriptions[index].handler = std::move(shared);
   if (impl_->session->connected()) impl_->kick(lock);
   return true;
 }
@@ -376,7 +396,7 @@ void MQTTSetup::on_command(std::string_view name, CommandHandler handler) {
     codec::Subscription subscription;
     subscription.filter = filter;
     subscription.qos = QoS::AtLeastOnce;
-    m.subscribe_locked(subscription);
+    m.commands_subscription_id = m.subscriptions[m.subscribe_locked(subscription)].id;
     if (m.session->connected()) m.kick(lock);
   }
 }

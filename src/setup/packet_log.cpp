@@ -62,10 +62,12 @@ std::string describe_packet(const codec::Packet& packet) {
     for (auto sub : s->filters) {
       line += " " + quoted(sub.filter) + "@qos" + number(static_cast<unsigned>(sub.qos));
     }
+    line += describe_properties(s->properties);
   } else if (const auto* b = std::get_if<codec::Suback>(&packet)) {
     line += " id=" + number(b->packet_id) + " codes=";
     for (auto code : b->return_codes) line += number(code) + ",";
     if (!b->return_codes.empty()) line.pop_back();
+    line += describe_properties(b->properties);
   } else if (const auto* u = std::get_if<codec::Unsubscribe>(&packet)) {
     line += " id=" + number(u->packet_id);
     for (auto sub : u->filters) line += " " + quoted(sub.filter);

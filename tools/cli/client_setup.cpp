@@ -183,6 +183,10 @@ void resolve_mqtt5(const ConnectionSettings& settings, ClientSetup& setup) {
     needs_5("--session-expiry");
     options.session_expiry_s = to_milliseconds(settings.session_expiry_s) / 1000;
   }
+  if (settings.request_response_info) {
+    needs_5("--request-response-info");
+    options.request_response_information = true;
+  }
   if (settings.will_delay_s > 0) {
     needs_5("--will-delay");
     if (!options.will) throw UsageError("--will-delay needs a last will (--will-topic)");

@@ -151,6 +151,11 @@ void add_connection_options(CLI::App& command, ConnectionSettings& s, const Opti
         ->check(seconds(true))
         ->type_name("S")
         ->group(mqtt5);
+    command
+        .add_flag("--request-response-info", s.request_response_info,
+                  "ask the broker for response information in CONNACK; -v shows what it sends "
+                  "(MQTT 5)")
+        ->group(mqtt5);
   }
   if (set.mqtt5 && set.will) {
     command

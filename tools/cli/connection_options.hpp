@@ -44,6 +44,7 @@ struct ConnectionSettings {
   double expiry_s = 0;                          // --expiry: message expiry / time to live
   double session_expiry_s = -1;                 // --session-expiry; -1: never (with --no-clean)
   double will_delay_s = 0;                      // --will-delay
+  bool request_response_info = false;           // --request-response-info
   std::string share;                            // listen --share GROUP
 };
 

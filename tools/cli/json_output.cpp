@@ -74,6 +74,12 @@ Json message_json(const Message& message) {
   line["qos"] = static_cast<int>(message.qos);
   line["retain"] = message.retain;
   if (!message.properties.empty()) line["properties"] = properties_json(message.properties);
+  // 5.0: which of our subscriptions brought it (one copy may name several, [MQTT-3.3.4-3]).
+  if (const auto ids = message.subscription_ids(); !ids.empty()) {
+    Json list = Json::array();
+    for (const std::uint32_t id : ids) list.push_back(id);
+    line["subscription_ids"] = list;
+  }
   return line;
 }
 

@@ -17,8 +17,8 @@ using Json = nlohmann::ordered_json;
 /// One line of JSON, never throwing on invalid UTF-8.
 std::string to_json_line(const Json& object);
 
-/// {"topic","payload","qos","retain"} ("payload_base64" for bytes that are not UTF-8):
-/// listen's line per message.
+/// {"topic","payload","qos","retain"} ("payload_base64" for bytes that are not UTF-8), and
+/// under 5.0 "properties" and "subscription_ids" when there are any: listen's line per message.
 Json message_json(const Message& message);
 /// 5.0 properties as an object: {"user_properties": [[k, v], ...], "content_type": ..., ...}.
 Json properties_json(const codec::Properties& properties);

@@ -243,3 +243,48 @@ TEST_F(CliFakeBrokerTest, ListenSubscribesOncePerConnectionWhenSubackNeverComes)
 
 }  // namespace
 }  // namespace mqtt_setup::test
+
+namespace mqtt_setup::test {
+namespace {
+
+// --request-response-info: CONNECT carries Request Response Information 1 (0x19 01), and -v
+// shows the Response Information the CONNACK brings back in one line (mosquitto 2.0 sends none,
+// hence the scripted broker).
+TEST_F(CliFakeBrokerTest, RequestResponseInfoAsksAndVerboseShowsTheAnswer) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
+  Bytes connect_bytes;
+  broker_.run([&connect_bytes](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    auto connect = c->read_until(kConnect);
+    ASSERT_TRUE(connect);
+    connect_bytes = connect->bytes;
+    // 5.0 CONNACK: flags 0, reason 0, properties: Response Information (0x1A) "resp/cli".
+    c->send({0x20, 0x0E, 0x00, 0x00, 0x0B, 0x1A, 0x00, 0x08, 'r', 'e', 's', 'p', '/', 'c', 'l',
+             'i'});
+    auto publish = c->read_until(kPublish);
+    ASSERT_TRUE(publish);
+    c->send(puback(*publish->packet_id()));
+    c->hold(3s);
+  });
+  const CliRun run =
+      run_cli(with_server({"send", "-V", "5", "-v", "--request-response-info", "-q", "1", "a", "b"}));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_TRUE(broker_.wait(10s));
+  // ... keep-alive (2) | property length 2 | 19 01, [MQTT-3.1.2.11.6]
+  const Bytes expected_properties{0x02, 0x19, 0x01};
+  EXPECT_NE(std::search(connect_bytes.begin(), connect_bytes.end(), expected_properties.begin(),
+                        expected_properties.end()),
+            connect_bytes.end());
+  EXPECT_NE(run.err.find("the broker's response information: \"resp/cli\""), std::string::npos)
+      << run.err;
+}
+
+TEST_F(CliFakeBrokerTest, RequestResponseInfoNeedsMqtt5) {
+  const CliRun run = run_cli(with_server({"send", "--request-response-info", "a", "b"}));
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("--request-response-info needs MQTT 5"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace mqtt_setup::test

@@ -406,6 +406,43 @@ case_mosquitto_shared_subscription() {
     fail "duplicates or missing messages"
 }
 
+# Subscription identifiers: listen -V 5 --json with two overlapping filters (identifiers 1 and
+# 2, in the order given). A message matching both reaches listen as mosquitto sends it (one
+# copy per subscription, or one naming both) and every id appears exactly once across its
+# copies; a message matching one names that one. 3.1.1: no "subscription_ids" at all.
+case_mosquitto_subscription_ids() {
+  need_clients
+  local port id root line ids
+  port=$(broker_port plain) || exit $?
+  id=$(unique_id i)
+  root="subs/$id"
+  start_cli 20 listen listen -V 5 -v --json -s "127.0.0.1:$port" -i "$id-l" "$root/#" "$root/a/+"
+  start_cli 20 listen311 listen --json -v -s "127.0.0.1:$port" -i "$id-3" "$root/#" "$root/a/+"
+  await_line "$work/listen.err" 'sent SUBSCRIBE .*subscription-identifier=2' 10 ||
+    fail "listen did not subscribe with identifier 2"
+  grep -q "sent SUBSCRIBE .*\"$root/#\".*subscription-identifier=1" "$work/listen.err" ||
+    fail "the first filter did not get identifier 1: $(grep 'sent SUBSCRIBE' "$work/listen.err")"
+  await_line "$work/listen.err" 'received SUBACK.*' 10 || fail "listen did not subscribe"
+  for i in $(seq 50); do [ "$(grep -c 'received SUBACK' "$work/listen.err")" -ge 2 ] && break; sleep 0.1; done
+  for i in $(seq 50); do [ "$(grep -c 'received SUBACK' "$work/listen311.err")" -ge 2 ] && break; sleep 0.1; done
+  mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -t "$root/a/x" -m both || fail "mosquitto_pub failed"
+  mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -t "$root/b" -m one || fail "mosquitto_pub failed"
+  await_line "$work/listen.out" "\"$root/b\"" 10 || fail "listen -V 5 got nothing on $root/b"
+  await_line "$work/listen311.out" "\"$root/b\"" 10 || fail "listen 3.1.1 got nothing on $root/b"
+  cat "$work/listen.out"
+  ids=$(grep "\"topic\":\"$root/a/x\"" "$work/listen.out" |
+        while read -r line; do json_field "$line" 'd["subscription_ids"]'; done | tr -d '[] ' | tr '\n' ',')
+  [ "$(echo "$ids" | tr ',' '\n' | grep . | sort -n | tr '\n' ' ')" = "1 2 " ] ||
+    fail "the copies of $root/a/x name identifiers '$ids', not 1 and 2 once each"
+  line=$(grep -m1 "\"topic\":\"$root/b\"" "$work/listen.out")
+  [ "$(json_field "$line" 'd["subscription_ids"]')" = "[1]" ] ||
+    fail "$root/b does not carry subscription_ids [1]: $line"
+  [ "$(json_field "$line" 'd["properties"]["subscription_identifiers"]')" = "[1]" ] ||
+    fail "properties.subscription_identifiers changed: $line"
+  grep -q subscription_ids "$work/listen311.out" && fail "3.1.1 lines carry subscription_ids"
+  echo "$root/a/x reached listen -V 5 as $(grep -c "\"topic\":\"$root/a/x\"" "$work/listen.out") cop(ies), ids $ids"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Cases against aedes (3.1.1 only)
 

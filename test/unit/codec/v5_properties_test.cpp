@@ -219,6 +219,27 @@ TEST(V5Properties, SubscriptionIdentifierVariableByteIntegerEdges) {
   }
 }
 
+// [MQTT-3.3.4-3]: a PUBLISH carries one subscription identifier per matching subscription;
+// numbers() reads every one of them from the view, in wire order, among other properties.
+TEST(V5Properties, NumbersReadsEveryRepeatedIntegerInOrder) {
+  const Buf wire = bytes({0x0B, 0x02,                               // subscription id 2
+                          0x26, 0x00, 0x01, 'a', 0x00, 0x01, '1',  // user a=1
+                          0x0B, 0x80, 0x01,                         // subscription id 128
+                          0x23, 0x00, 0x05});                       // topic alias 5
+  const Properties props = as_properties(wire);
+  std::vector<std::uint32_t> ids;
+  for (const std::uint32_t id : props.numbers(I::SubscriptionIdentifier)) ids.push_back(id);
+  EXPECT_EQ(ids, (std::vector<std::uint32_t>{2, 128}));
+  EXPECT_EQ(props.numbers(I::SubscriptionIdentifier).count(), 2u);
+  EXPECT_FALSE(props.numbers(I::SubscriptionIdentifier).empty());
+  EXPECT_TRUE(props.numbers(I::SubscriptionIdentifier).contains(128));
+  EXPECT_FALSE(props.numbers(I::SubscriptionIdentifier).contains(1));
+  EXPECT_EQ(props.numbers(I::TopicAlias).count(), 1u);
+  EXPECT_TRUE(props.numbers(I::MessageExpiryInterval).empty());
+  EXPECT_TRUE(Properties{}.numbers(I::SubscriptionIdentifier).empty());
+  EXPECT_EQ(Properties{}.numbers(I::SubscriptionIdentifier).count(), 0u);
+}
+
 TEST(V5Properties, IntegerLimitsAccepted) {
   Buf buf(64);
   PropertyWriter w{MutableBytes{buf}};
