@@ -285,8 +285,11 @@ Millis Session::ack_deadline(Millis now) const {
   for (std::size_t off = store_head_; off < store_tail_; off = next_offset(off)) {
     const Record* r = record_at(off);
     if (!r->awaiting_ack() || !r->sent_on_connection) continue;
-    const Millis waited = static_cast<std::uint32_t>(static_cast<std::uint32_t>(now) - r->sent_at);
-    return waited >= config_.ack_timeout_ms ? now : now + (config_.ack_timeout_ms - waited);
+    // Signed: a caller's `now` read a moment before the send's (another path of the same loop)
+    // is "not yet waited", not 49 days.
+    const std::int64_t since = static_cast<std::int32_t>(static_cast<std::uint32_t>(now) - r->sent_at);
+    const std::int64_t left = std::int64_t{config_.ack_timeout_ms} - since;
+    return left <= 0 ? now : now + static_cast<Millis>(left);
   }
   return kNever;
 }

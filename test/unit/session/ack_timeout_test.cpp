@@ -114,6 +114,19 @@ TEST(SessionAckTimeout, TheReconnectResendsWithDup) {
   EXPECT_EQ(resent[0].publish().packet_id, id);
 }
 
+TEST(SessionAckTimeout, ANowEarlierThanTheSendIsNotAWait) {
+  // A driver may pass handle_timeout() a time read just before the write's: not 49 days.
+  SessionHarness h{with_ack_timeout(4'000)};
+  h.connect();
+  h.advance(10);
+  h.publish("devices/x/a", "1", QoS::AtLeastOnce);
+  ASSERT_EQ(h.transmit().size(), 1u);
+  h.session().handle_timeout(h.now() - 5);
+  EXPECT_TRUE(h.session().connected());
+  EXPECT_TRUE(h.events().empty());
+  EXPECT_EQ(h.session().next_deadline(h.now() - 5), h.now() + 4'000);
+}
+
 TEST(SessionAckTimeout, OffByDefault) {
   SessionHarness h;  // ack_timeout_ms 0
   h.connect();
