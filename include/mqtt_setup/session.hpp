@@ -235,6 +235,10 @@ class Session {
   /// Encode what is due into `out` (as many whole packets as fit) and return those bytes, or
   /// nothing. The driver must write them all before calling again. `out` must be at least as
   /// large as the largest message published.
+  /// After a Disconnected event for a protocol error the session detected on a 5.0 connection
+  /// (MalformedPacket, ProtocolViolation, PacketTooLarge), it returns once more: a DISCONNECT
+  /// with the reason code (0x81, 0x82, 0x94 topic alias invalid, 0x95) and a reason string,
+  /// [MQTT-4.13.1]. The driver writes it without waiting (the link may be dead) and closes.
   std::optional<codec::Bytes> poll_transmit(std::span<std::uint8_t> out, Millis now);
 
   /// Decode received packets and return the next event, or nothing.
@@ -306,6 +310,10 @@ class Session {
   std::size_t write_record(const Record& r, std::span<std::uint8_t> out, bool dup, Millis now);
   bool record_needs_rewrite(const Record& r) const;
 
+  // 5.0 DISCONNECT with a reason code before we close on a protocol error (farewell.cpp)
+  void owe_farewell(const Event& event);
+  std::optional<codec::Bytes> transmit_farewell(std::span<std::uint8_t> out);
+
   // 5.0 (session_v5.cpp)
   void apply_connack_properties(const codec::Properties& properties);
   int find_alias(std::string_view topic) const;  // slot index, or -1
@@ -365,6 +373,8 @@ class Session {
   std::span<std::uint8_t> alias_area_;  // kAliasSlotSize per slot, carved from the store
   std::uint16_t aliases_used_ = 0;      // slots filled on this connection
   std::uint16_t alias_clock_ = 0;       // next slot to reuse when all are taken
+  std::uint8_t farewell_code_ = 0;      // reason code of the DISCONNECT owed after fail(); 0: none
+  std::uint8_t farewell_detail_ = 0;    // its codec::DecodeError or Violation, for the reason string
 };
 
 }  // namespace mqtt_setup

@@ -42,6 +42,7 @@ Result<void, SessionError> Session::start_connect(Millis now) {
   last_tx_ = last_rx_ = now;
   server_ = ServerLimits{};  // until this connection's CONNACK says otherwise
   aliases_used_ = alias_clock_ = 0;  // [MQTT-3.3.2-7]: aliases live for one connection
+  farewell_code_ = 0;  // owed to the last connection, which the driver has closed
   return {};
 }
 
@@ -62,6 +63,7 @@ void Session::disconnect(Millis /*now*/) {
 }
 
 void Session::fail(Event event, Millis /*now*/) {
+  owe_farewell(event);
   state_ = SessionState::Disconnected;
   rx_begin_ = rx_end_ = 0;
   pending_ack_count_ = 0;

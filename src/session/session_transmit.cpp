@@ -21,7 +21,10 @@ void Session::trace(bool outgoing, codec::Bytes bytes) const {
 }
 
 std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, Millis now) {
-  if (state_ == SessionState::Disconnected) return std::nullopt;
+  if (state_ == SessionState::Disconnected) {
+    if (farewell_code_ != 0) return transmit_farewell(out);
+    return std::nullopt;
+  }
   std::size_t n = 0;
   auto emit = [&](const codec::Packet& packet) {
     auto written = codec::encode_to_server(packet, out.subspan(n), wire_version_);

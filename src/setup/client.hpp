@@ -137,6 +137,9 @@ struct MQTTSetup::Impl {
   /// When a write that made no progress since write_stalled_at gives up (kNever: nothing waits).
   Millis write_deadline() const;
   void close_transport();
+  /// 5.0: the DISCONNECT with a reason code the session owes after a protocol error it found,
+  /// written in one attempt that does not wait; close_transport() calls it.
+  void write_farewell();
   void background_loop();
 
   // --- dispatch.cpp

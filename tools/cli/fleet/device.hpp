@@ -135,6 +135,9 @@ class Device {
   void lost(FleetContext& context);
   /// `event`: the session's Disconnected event, when it had one.
   void ended(FleetContext& context, const Event* event = nullptr);
+  /// 5.0: the DISCONNECT with a reason code the session owes after a protocol error it found;
+  /// one send that does not wait, just before the socket closes.
+  void write_farewell(FleetContext& context);
   void update_deadline(FleetContext& context);
 
   Tables tables_;  // before session_, which keeps views of them
