@@ -309,6 +309,10 @@ class Session {
   /// 0 when it does not fit, SIZE_MAX when it can never be sent (dropped by the caller).
   std::size_t write_record(const Record& r, std::span<std::uint8_t> out, bool dup, Millis now);
   bool record_needs_rewrite(const Record& r) const;
+  /// A PUBLISH with QoS or retain the broker's last CONNACK does not allow.
+  bool beyond_server_limits(const Record& r) const;
+  /// Why an unacknowledged record must not be resent on this connection, if it must not.
+  std::optional<DropReason> resend_drop_reason(const Record& r, Millis now) const;
 
   // 5.0 DISCONNECT with a reason code before we close on a protocol error (farewell.cpp)
   void owe_farewell(const Event& event);
@@ -354,6 +358,7 @@ class Session {
   bool ping_pending_ = false;
   bool ping_outstanding_ = false;
   bool disconnect_pending_ = false;
+  bool session_kept_ = false;  // the last CONNACK said session present (and we asked to keep it)
   Millis connect_deadline_ = kNever;
   Millis ping_sent_at_ = 0;
   Millis last_tx_ = 0;

@@ -167,6 +167,7 @@ void Session::handle_connack(const codec::Connack& connack, Millis now,
   // [MQTT-3.2.2-2]: session present is 0 on a clean session; a persistent one may be gone too.
   const bool session_present = connack.session_present && !config_.clean_session;
   if (!session_present) incoming_qos2_count_ = 0;
+  session_kept_ = session_present;
   prepare_resend(session_present);
   Event ev;
   ev.kind = Event::Kind::Connected;

@@ -106,6 +106,11 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
       }
       case RecordState::InFlight: {  // resend after a reconnect
         if (r->sent_on_connection) break;  // already resent on this connection
+        if (const auto reason = resend_drop_reason(*r, now)) {
+          store_cursor_ = next;
+          drop(r, *reason);
+          continue;
+        }
         if (sent_on_connection_ >= max_inflight()) return n;
         const std::size_t size = write_record(*r, out.subspan(n), /*dup=*/true, now);
         if (size == kNeverFits) {
@@ -127,11 +132,7 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
           drop(r, DropReason::Expired);
           continue;
         }
-        if (r->kind == codec::PacketType::Publish &&
-            (static_cast<unsigned>(r->qos) > server_.maximum_qos ||
-             ((r->bytes()[0] & 0x01) != 0 && !server_.retain_available))) {
-          // Queued before this CONNACK said what the broker takes: sending it would make the
-          // broker disconnect us ([MQTT-3.2.2-11], [MQTT-3.2.2-14]). Report it dropped.
+        if (beyond_server_limits(*r)) {
           store_cursor_ = next;
           drop(r, DropReason::NotSupportedByServer);
           continue;
@@ -169,6 +170,34 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
     store_cursor_ = next;
   }
   return n;
+}
+
+bool Session::beyond_server_limits(const Record& r) const {
+  // Stored before this CONNACK said what the broker takes: sending it would make the broker
+  // disconnect us ([MQTT-3.2.2-11], [MQTT-3.2.2-14]), resent (DUP) or not. Reported dropped.
+  // A QoS 2 PUBLISH on a session the broker kept may still be held there under its packet id
+  // ([MQTT-4.3.3]); identifiers are handed out in turn, so that one comes round again only
+  // after 65,535 others (a known limit of this rare case: a broker that lowers its maximum
+  // QoS while keeping a session with a QoS 2 exchange open).
+  return r.kind == codec::PacketType::Publish &&
+         (static_cast<unsigned>(r.qos) > server_.maximum_qos ||
+          ((r.bytes()[0] & 0x01) != 0 && !server_.retain_available));
+}
+
+std::optional<DropReason> Session::resend_drop_reason(const Record& r, Millis now) const {
+  if (beyond_server_limits(r)) return DropReason::NotSupportedByServer;
+  if (r.kind != codec::PacketType::Publish || r.expires_at == 0 || now < r.expires_at) {
+    return std::nullopt;
+  }
+  // Its time to live ran out while it waited for this connection: dropped, not resent with
+  // the shortest expiry (it may have reached the broker before the link broke; the Dropped
+  // event says it was not confirmed). Except a QoS 2 PUBLISH on a session the broker kept: the
+  // broker may hold it under its packet id until PUBREL, answering any PUBLISH with that id by
+  // PUBREC without delivering it ([MQTT-4.3.3]), so a new message given the freed id would be
+  // lost. That exchange is finished instead (resent with DUP and expiry 1 s, the least there
+  // is; [MQTT-3.3.2-5]: the broker does not deliver it once that has passed).
+  if (r.qos == codec::QoS::ExactlyOnce && session_kept_) return std::nullopt;
+  return DropReason::Expired;
 }
 
 bool Session::record_needs_rewrite(const Record& r) const {
