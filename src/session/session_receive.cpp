@@ -243,9 +243,13 @@ void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
   const PacketType kind =
       ack.type == PacketType::Unsuback ? PacketType::Unsubscribe : PacketType::Publish;
   Record* r = find_inflight(ack.packet_id, kind);
+  // A PUBACK where PUBREC is due: the broker downgraded QoS 2 to 1 (RabbitMQ 3.x does), so the
+  // message is its, at QoS 1. Nothing better will come: take it as delivered.
+  const bool qos2_as_qos1 = r != nullptr && ack.type == PacketType::Puback &&
+                            r->qos == codec::QoS::ExactlyOnce && r->state == RecordState::InFlight;
   const bool expected =
       r != nullptr &&
-      ((ack.type == PacketType::Puback && r->qos == codec::QoS::AtLeastOnce) ||
+      ((ack.type == PacketType::Puback && r->qos == codec::QoS::AtLeastOnce) || qos2_as_qos1 ||
        (ack.type == PacketType::Pubrec && r->qos == codec::QoS::ExactlyOnce) ||
        (ack.type == PacketType::Pubcomp && r->state == RecordState::Released) ||
        ack.type == PacketType::Unsuback);
@@ -281,6 +285,7 @@ void Session::handle_ack(const codec::Ack& ack, std::optional<Event>& out) {
   ev.kind = ack.type == PacketType::Unsuback ? Event::Kind::Unsubscribed : Event::Kind::Delivered;
   ev.ticket = r->ticket;
   if (ev.kind == Event::Kind::Delivered) ++stats_.delivered;
+  if (qos2_as_qos1) ++stats_.qos2_acked_as_qos1;
   finish(r);
   out = ev;
 }

@@ -111,6 +111,7 @@ struct MQTTSetup::Impl {
   int flush_waiters = 0;           // threads in flush() waiting on `changed` (writes notify them)
   // stats().session.delivered accounted for by Delivered events and the last Written event.
   std::uint64_t delivered_accounted = 0;
+  bool qos2_downgrade_logged = false;  // "the broker acknowledged a QoS 2 message with PUBACK"
   /// A Written event when QoS 0 messages went out since the last one (the loop's thread only).
   void report_written(std::unique_lock<std::mutex>& lock);
 
