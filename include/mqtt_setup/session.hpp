@@ -164,6 +164,14 @@ class Session {
   /// Queue DISCONNECT after what is already transmittable; state becomes Disconnected once
   /// poll_transmit() has handed it out.
   void disconnect(Millis now);
+  /// The same with a 5.0 reason code ([MQTT-3.14.2.1]: 0x00 normal, 0x04 "disconnect with will
+  /// message", so that the broker publishes the will) and, when given, the session expiry
+  /// interval the broker should now keep the session for. A non-zero expiry is left out when
+  /// CONNECT asked for 0 ([MQTT-3.14.2-2]: that would be a protocol error). Under 3.1.1 there is
+  /// neither: 0x04 ends the connection without DISCONNECT, which is how a 3.1.1 broker is told
+  /// to publish the will ([MQTT-3.1.2-8]); any other code sends the plain DISCONNECT.
+  void disconnect(Millis now, std::uint8_t reason_code,
+                  std::optional<std::uint32_t> session_expiry_s = std::nullopt);
 
   /// Feed received bytes (any split). Returns how many were taken: fewer than given only when
   /// the receive buffer is full of undecoded packets; call poll_event() and feed the rest.
@@ -317,6 +325,8 @@ class Session {
   // 5.0 DISCONNECT with a reason code before we close on a protocol error (farewell.cpp)
   void owe_farewell(const Event& event);
   std::optional<codec::Bytes> transmit_farewell(std::span<std::uint8_t> out);
+  /// The DISCONNECT disconnect() asked for, with its reason code and session expiry (5.0).
+  codec::Disconnect requested_disconnect(codec::MutableBytes property_storage) const;
 
   // 5.0 (session_v5.cpp)
   void apply_connack_properties(const codec::Properties& properties);
@@ -358,6 +368,8 @@ class Session {
   bool ping_pending_ = false;
   bool ping_outstanding_ = false;
   bool disconnect_pending_ = false;
+  bool disconnect_expiry_set_ = false;
+  std::uint8_t disconnect_code_ = 0;  // disconnect(): the reason code to send (5.0)
   bool session_kept_ = false;  // the last CONNACK said session present (and we asked to keep it)
   Millis connect_deadline_ = kNever;
   Millis ping_sent_at_ = 0;
@@ -366,6 +378,7 @@ class Session {
   std::uint32_t live_count_ = 0;   // records not Done
   std::uint32_t inflight_ = 0;     // records InFlight or Released
   std::uint32_t sent_on_connection_ = 0;  // of which written on this connection (the window)
+  std::uint32_t disconnect_expiry_s_ = 0;  // disconnect(): session expiry to send, if set
   StoreJournal* journal_ = nullptr;
   TraceFn trace_ = nullptr;
   void* trace_context_ = nullptr;

@@ -43,6 +43,8 @@ Result<void, SessionError> Session::start_connect(Millis now) {
   server_ = ServerLimits{};  // until this connection's CONNACK says otherwise
   aliases_used_ = alias_clock_ = 0;  // [MQTT-3.3.2-7]: aliases live for one connection
   farewell_code_ = 0;  // owed to the last connection, which the driver has closed
+  disconnect_code_ = 0;
+  disconnect_expiry_set_ = false;
   return {};
 }
 
@@ -54,11 +56,17 @@ void Session::connection_lost(Millis now) {
   fail(ev, now);
 }
 
-void Session::disconnect(Millis /*now*/) {
+void Session::disconnect(Millis now) { disconnect(now, codec::reason::kSuccess); }
+
+void Session::disconnect(Millis /*now*/, std::uint8_t reason_code,
+                         std::optional<std::uint32_t> session_expiry_s) {
   if (state_ == SessionState::Connected || state_ == SessionState::Connecting) {
     state_ = SessionState::Disconnecting;
     disconnect_pending_ = true;
     connect_pending_ = false;
+    disconnect_code_ = reason_code;
+    disconnect_expiry_set_ = session_expiry_s.has_value();
+    disconnect_expiry_s_ = session_expiry_s.value_or(0);
   }
 }
 

@@ -1,5 +1,6 @@
 // What is due -> bytes for the transport, in the order the protocol wants them:
 // CONNECT alone until CONNACK; then acknowledgements, PINGREQ, the store, DISCONNECT last.
+#include <array>
 #include <cstring>
 #include <limits>
 
@@ -69,7 +70,12 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     if (state_ == SessionState::Connected || state_ == SessionState::Disconnecting) {
       n += transmit_records(out.subspan(n), now);
     }
-    if (disconnect_pending_ && pending_ack_count_ == 0 && emit(codec::Disconnect{})) {
+    // 3.1.1 asks for the will by closing without DISCONNECT (see disconnect()).
+    const bool silent = !codec::is_v5(wire_version_) &&
+                        disconnect_code_ == codec::reason::kDisconnectWithWill;
+    std::array<std::uint8_t, 8> expiry_storage{};
+    if (disconnect_pending_ && pending_ack_count_ == 0 &&
+        (silent || emit(requested_disconnect(expiry_storage)))) {
       disconnect_pending_ = false;
       Event ev;
       ev.kind = Event::Kind::Disconnected;
@@ -170,6 +176,20 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
     store_cursor_ = next;
   }
   return n;
+}
+
+codec::Disconnect Session::requested_disconnect(codec::MutableBytes property_storage) const {
+  codec::Disconnect d{};
+  if (!codec::is_v5(wire_version_)) return d;  // 3.1.1: no reason code, no properties
+  d.reason_code = disconnect_code_;
+  if (!disconnect_expiry_set_) return d;
+  // [MQTT-3.14.2-2]: no non-zero expiry after a CONNECT whose expiry was 0 (or absent).
+  const auto asked = config_.connect_properties.find(codec::PropertyId::SessionExpiryInterval);
+  if (disconnect_expiry_s_ != 0 && (!asked || asked->number == 0)) return d;
+  codec::PropertyWriter w{property_storage};
+  w.add(codec::PropertyId::SessionExpiryInterval, disconnect_expiry_s_);
+  if (w.ok()) d.properties = w.properties();
+  return d;
 }
 
 bool Session::beyond_server_limits(const Record& r) const {

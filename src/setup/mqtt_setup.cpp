@@ -212,7 +212,9 @@ Sender MQTTSetup::setup_connection() {
   return Sender{this};
 }
 
-void MQTTSetup::disconnect() {
+void MQTTSetup::disconnect() { disconnect(codec::reason::kSuccess); }
+
+void MQTTSetup::disconnect(std::uint8_t reason_code, std::optional<std::uint32_t> session_expiry_s) {
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
   const std::thread::id background_id = m.background_id;
@@ -224,7 +226,7 @@ void MQTTSetup::disconnect() {
     m.waker.wake();
     if (m.session->connected()) {
       const Millis now = platform::now_ms();
-      m.session->disconnect(now);
+      m.session->disconnect(now, reason_code, session_expiry_s);
       m.write_last_words(lock, now + kDisconnectGraceMs);
       ++m.counters.disconnects;  // a connection closed, by us
     }
