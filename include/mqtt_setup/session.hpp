@@ -35,6 +35,7 @@
 #include <string_view>
 
 #include "mqtt_setup/codec.hpp"
+#include "mqtt_setup/kconfig_defaults.hpp"
 #include "mqtt_setup/result.hpp"
 #include "mqtt_setup/session_types.hpp"
 #include "mqtt_setup/store_journal.hpp"
@@ -60,6 +61,11 @@ struct SessionConfig {
   codec::ProtocolVersion version = codec::kDefaultVersion;  // must be codec::is_built()
   /// 5.0: CONNECT properties (session expiry, receive maximum, ...), a view the caller keeps.
   codec::Properties connect_properties;
+  /// 5.0: the Topic Alias Maximum we announce, [MQTT-3.1.2.11.5]: the broker may use aliases
+  /// 1..this in PUBLISH packets to us (0: none). The caller puts the same value in
+  /// connect_properties (PropertyId::TopicAliasMaximum); the topics are kept in
+  /// SessionBuffers::incoming_aliases.
+  std::uint16_t topic_alias_maximum_in = 0;
   /// 5.0: topic aliases for our own publishes, at most this many (and at most the broker's
   /// topic alias maximum). Their topics live at the start of the store buffer:
   /// kAliasSlotSize bytes each; topics longer than that are sent in full.
@@ -129,6 +135,11 @@ struct SessionBuffers {
   /// one entry no Dropped event is queued at all. At least 1, else start_connect() fails with
   /// SessionError::BufferTooSmall.
   std::span<QueuedEvent> events;
+  /// 5.0: the topics of the broker's topic aliases (SessionConfig::topic_alias_maximum_in), 4
+  /// bytes plus the topic each. Too small for a new topic: the oldest are forgotten (see
+  /// src/session/incoming_aliases.cpp); 64 bytes per announced alias suits usual topics. May be
+  /// empty when none are announced.
+  std::span<std::uint8_t> incoming_aliases = {};
 };
 
 /// The session's three tables as fixed arrays, for callers who want them inline. The defaults
@@ -137,15 +148,17 @@ struct SessionBuffers {
 /// 3.1.1 puts no limit on it) and 4 events. A device that subscribes at QoS 0/1 only and
 /// needs no Dropped event per message (stats() counts them all) can take
 /// SessionStorage<2, 0, 1>.
-template <std::size_t Acks = 32, std::size_t IncomingQoS2 = 128, std::size_t Events = 4>
+template <std::size_t Acks = 32, std::size_t IncomingQoS2 = 128, std::size_t Events = 4,
+          std::size_t IncomingAliasBytes = 64 * kconfig::kTopicAliasMaximumIn>
 struct SessionStorage {
   std::array<PendingAck, Acks> acks{};
   std::array<std::uint16_t, IncomingQoS2> incoming_qos2{};
   std::array<QueuedEvent, Events> events{};
+  std::array<std::uint8_t, IncomingAliasBytes> incoming_aliases{};
 
   /// The session's buffers: these tables plus the caller's receive buffer and store.
   SessionBuffers buffers(std::span<std::uint8_t> rx, std::span<std::uint8_t> store) {
-    return {rx, store, acks, incoming_qos2, events};
+    return {rx, store, acks, incoming_qos2, events, incoming_aliases};
   }
 };
 
@@ -330,6 +343,10 @@ class Session {
 
   // 5.0 (session_v5.cpp)
   void apply_connack_properties(const codec::Properties& properties);
+  // incoming_aliases.cpp
+  void reset_incoming_aliases();
+  /// Sets the mapping a PUBLISH brings, or fills in its empty topic; the violation, if any.
+  Violation resolve_incoming_alias(std::uint32_t alias, codec::Publish& publish);
   int find_alias(std::string_view topic) const;  // slot index, or -1
   int choose_alias_slot();                       // a free slot, else the next to reuse
   void remember_alias(int slot, std::string_view topic);
@@ -369,8 +386,8 @@ class Session {
   bool ping_outstanding_ = false;
   bool disconnect_pending_ = false;
   bool disconnect_expiry_set_ = false;
-  std::uint8_t disconnect_code_ = 0;  // disconnect(): the reason code to send (5.0)
   bool session_kept_ = false;  // the last CONNACK said session present (and we asked to keep it)
+  bool incoming_alias_forgotten_ = false;  // a mapping was dropped for room on this connection
   Millis connect_deadline_ = kNever;
   Millis ping_sent_at_ = 0;
   Millis last_tx_ = 0;
@@ -387,12 +404,14 @@ class Session {
 
   // 5.0
   codec::ProtocolVersion wire_version_ = codec::ProtocolVersion::V311;
+  // Three bytes here fill the padding before server_.
+  std::uint8_t disconnect_code_ = 0;    // disconnect(): the reason code to send
+  std::uint8_t farewell_code_ = 0;      // reason code of the DISCONNECT owed after fail(); 0: none
+  std::uint8_t farewell_detail_ = 0;    // its codec::DecodeError or Violation, for the reason string
   ServerLimits server_;
   std::span<std::uint8_t> alias_area_;  // kAliasSlotSize per slot, carved from the store
   std::uint16_t aliases_used_ = 0;      // slots filled on this connection
   std::uint16_t alias_clock_ = 0;       // next slot to reuse when all are taken
-  std::uint8_t farewell_code_ = 0;      // reason code of the DISCONNECT owed after fail(); 0: none
-  std::uint8_t farewell_detail_ = 0;    // its codec::DecodeError or Violation, for the reason string
 };
 
 }  // namespace mqtt_setup

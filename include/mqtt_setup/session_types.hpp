@@ -42,7 +42,8 @@ enum class Violation : std::uint8_t {
   UnexpectedPacketType,   // a packet a server never sends (CONNECT, SUBSCRIBE, PINGREQ, ...)
   PacketBeforeConnack,    // [MQTT-3.2.0-1]: the first packet from the server must be CONNACK
   DuplicateConnack,
-  TopicAliasInvalid,      // 5.0: a topic alias we never allowed (we announce none)
+  TopicAliasInvalid,      // 5.0: alias 0, above the maximum we announced, or never set
+  TopicAliasForgotten,    // 5.0: a legal alias whose topic our full table had to forget (0x83)
 };
 
 /// Why a queued message was discarded (Event::Kind::Dropped).

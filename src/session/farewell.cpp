@@ -29,6 +29,8 @@ void Session::owe_farewell(const Event& event) {
       if (event.violation == Violation::None) return;  // our own CONNECT did not encode
       farewell_code_ = event.violation == Violation::TopicAliasInvalid
                            ? codec::reason::kTopicAliasInvalid
+                       : event.violation == Violation::TopicAliasForgotten
+                           ? codec::reason::kImplementationSpecificError
                            : codec::reason::kProtocolError;
       farewell_detail_ = static_cast<std::uint8_t>(event.violation);
       break;

@@ -23,7 +23,7 @@ Session::Session(const SessionConfig& config, SessionBuffers buffers)
       buffers_{buffers.rx,
                aligned_for_records(
                    buffers.store.subspan(alias_area_size(config, buffers.store.size()))),
-               buffers.acks, buffers.incoming_qos2, buffers.events},
+               buffers.acks, buffers.incoming_qos2, buffers.events, buffers.incoming_aliases},
       wire_version_(config.version),
       alias_area_(buffers.store.first(alias_area_size(config, buffers.store.size()))) {}
 
@@ -43,6 +43,7 @@ Result<void, SessionError> Session::start_connect(Millis now) {
   server_ = ServerLimits{};  // until this connection's CONNACK says otherwise
   aliases_used_ = alias_clock_ = 0;  // [MQTT-3.3.2-7]: aliases live for one connection
   farewell_code_ = 0;  // owed to the last connection, which the driver has closed
+  reset_incoming_aliases();  // [MQTT-3.3.2-7]: aliases live for one connection
   disconnect_code_ = 0;
   disconnect_expiry_set_ = false;
   return {};

@@ -193,15 +193,19 @@ void Session::prepare_resend(bool session_present) {
   store_cursor_ = store_head_;
 }
 
-void Session::handle_publish(const codec::Publish& publish, std::optional<Event>& out) {
-  if (codec::kBuiltV5 && publish.properties.find(codec::PropertyId::TopicAlias)) {
-    // [MQTT-3.3.2-9]: we announce no topic alias maximum, so the server may use none.
-    Event ev;
-    ev.kind = Event::Kind::Disconnected;
-    ev.reason = DisconnectReason::ProtocolViolation;
-    ev.violation = Violation::TopicAliasInvalid;
-    fail(ev, 0);
-    return;
+void Session::handle_publish(const codec::Publish& received, std::optional<Event>& out) {
+  codec::Publish publish = received;
+  if (const auto alias = codec::kBuiltV5 ? received.properties.find(codec::PropertyId::TopicAlias)
+                                         : std::nullopt) {
+    const Violation v = resolve_incoming_alias(alias->number, publish);
+    if (v != Violation::None) {
+      Event ev;
+      ev.kind = Event::Kind::Disconnected;
+      ev.reason = DisconnectReason::ProtocolViolation;
+      ev.violation = v;
+      fail(ev, 0);
+      return;
+    }
   }
   if (publish.qos == codec::QoS::AtLeastOnce) {
     queue_ack(codec::PacketType::Puback, publish.packet_id);

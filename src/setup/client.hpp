@@ -35,7 +35,10 @@ struct MQTTSetup::Impl {
   std::unique_ptr<std::uint8_t[]> rx_memory, store_memory, tx_memory;
   std::span<std::uint8_t> rx, store, tx;
   std::string topic_buffer;  // publish() builds topics here, capacity reserved up front
-  SessionStorage<> session_tables;  // acknowledgements, QoS 2 ids, events: the general sizes
+  // Acknowledgements, QoS 2 ids, events: the general sizes. The incoming topic alias table is
+  // sized by Options::topic_alias_maximum_in instead (incoming_alias_table).
+  SessionStorage<32, 128, 4, 0> session_tables;
+  std::vector<std::uint8_t> incoming_alias_table;  // 64 B per alias the broker may use
   std::unique_ptr<Session> session;
   // Every lifecycle decision (which server, when, what a failure means) is the driver's; the
   // facade opens the transports it names and reports what happened.

@@ -81,6 +81,11 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
     if (!options.clean_session) {
       w.add(codec::PropertyId::SessionExpiryInterval, options.session_expiry_s);
     }
+    if (options.topic_alias_maximum_in > 0) {  // [MQTT-3.1.2.11.5]: absent means 0
+      w.add(codec::PropertyId::TopicAliasMaximum, options.topic_alias_maximum_in);
+      config.topic_alias_maximum_in = options.topic_alias_maximum_in;
+      incoming_alias_table.resize(std::size_t{64} * options.topic_alias_maximum_in);
+    }
     config.connect_properties = w.properties();
   }
   config.keep_alive_s = options.keep_alive_s;
@@ -90,7 +95,9 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   config.overflow = options.overflow;
   config.connect_timeout_ms = options.connect_timeout_ms;
   config.max_packet_size = options.tx_buffer_size;
-  session = std::make_unique<Session>(config, session_tables.buffers(rx, store));
+  SessionBuffers buffers = session_tables.buffers(rx, store);
+  buffers.incoming_aliases = incoming_alias_table;
+  session = std::make_unique<Session>(config, buffers);
   DriverConfig lifecycle;
   lifecycle.retry = options.retry;
   lifecycle.server_count = servers.size();

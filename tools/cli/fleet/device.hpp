@@ -80,7 +80,7 @@ class Device {
   /// The session's tables, sized for a device that answers commands at QoS 1 and polls after
   /// every call: a few acknowledgements (more wait in the socket), a few QoS 2 ids (commands
   /// come at QoS 1), one event (the Disconnected one; drops are counted in stats()).
-  using Tables = SessionStorage<4, 2, 1>;
+  using Tables = SessionStorage<4, 2, 1, 0>;  // no incoming topic aliases announced
 
   Device(std::uint32_t index, const SessionConfig& config,
          const DriverConfig& lifecycle, RandomSource random, Millis start_at);
