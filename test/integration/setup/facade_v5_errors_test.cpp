@@ -2,7 +2,12 @@
 // a DISCONNECT with a reason code before it closes ([MQTT-4.13.1]), then reconnects as usual.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "mqtt_setup/mqtt_setup.hpp"
 #include "support/fake_broker.hpp"
@@ -76,6 +81,53 @@ TEST(FacadeV5Errors, UnknownTopicAliasGetsDisconnect0x94ThenTheClose) {
   // PUBLISH QoS 0, empty topic, properties: topic alias 1, which was never set.
   expect_farewell({0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01, 'x'}, 0x94,
                   "esp32_farewell_alias");
+}
+
+TEST(FacadeV5IncomingAlias, TheBrokersAliasesResolveToTheirTopics) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  bool announced = false;
+  broker.run([&](test::FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    auto connect = c->read_until(test::kConnect);
+    ASSERT_TRUE(connect);
+    // CONNECT properties carry Topic Alias Maximum (0x22) = 10, the Linux default.
+    const std::vector<std::uint8_t> property = {0x22, 0x00, 0x0A};
+    const auto body = connect->body();
+    announced = std::search(body.begin(), body.end(), property.begin(), property.end()) != body.end();
+    c->send(kConnackV5);
+    // "fleet/cmd" with topic alias 1, then alias 1 alone (empty topic), then the same again.
+    c->send({0x30, 0x10, 0x00, 0x09, 'f', 'l', 'e', 'e', 't', '/', 'c', 'm', 'd',
+             0x03, 0x23, 0x00, 0x01, 'a'});
+    c->send({0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01, 'b'});
+    c->send({0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01, 'c'});
+    c->hold(3s);
+  });
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, fast_v5("esp32_alias_in")};
+  mqtt.on_message([&](const Message& m) {
+    const std::lock_guard guard(mutex);
+    seen.push_back(std::string(m.topic) + " " + std::string(m.text()));
+  });
+  mqtt.setup_connection();
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      const std::lock_guard guard(mutex);
+      if (seen.size() >= 3) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(announced);
+  {
+    const std::lock_guard guard(mutex);
+    EXPECT_EQ(seen, (std::vector<std::string>{"fleet/cmd a", "fleet/cmd b", "fleet/cmd c"}));
+  }
+  EXPECT_TRUE(mqtt.is_connected());
+  mqtt.disconnect();
 }
 
 }  // namespace
