@@ -59,6 +59,15 @@ inline constexpr std::uint32_t kRetryMaxMs =
     60'000;
 #endif
 
+/// 5.0: the Topic Alias Maximum we announce (Options::topic_alias_maximum_in): small on a
+/// microcontroller, where each costs 64 bytes of SessionStorage.
+inline constexpr std::uint16_t kTopicAliasMaximumIn =
+#if defined(CONFIG_MQTT_SETUP_TOPIC_ALIAS_MAXIMUM_IN)
+    CONFIG_MQTT_SETUP_TOPIC_ALIAS_MAXIMUM_IN;
+#else
+    10;
+#endif
+
 inline constexpr std::size_t kRxBufferSize =
 #if defined(CONFIG_MQTT_SETUP_RX_BUFFER_SIZE)
     CONFIG_MQTT_SETUP_RX_BUFFER_SIZE;

@@ -163,6 +163,14 @@ class MQTTSetup {
   /// The destructor may run in a handler too with a background thread (the thread frees the
   /// client when the handler returns), but not with Options::background = false inside poll().
   void disconnect();
+  /// The same, saying why (MQTT 5, [MQTT-3.14.2.1]): codec::reason::kSuccess (0x00, what
+  /// disconnect() sends) or kDisconnectWithWill (0x04: the broker publishes the last will, as
+  /// if the device had vanished; under 3.1.1 the connection is closed without DISCONNECT, which
+  /// has the same effect), and, when given, the session expiry interval (seconds) the broker
+  /// keeps the session for from now (left out when Options::session_expiry_s is 0: MQTT 5
+  /// forbids raising it from 0).
+  void disconnect(std::uint8_t reason_code,
+                  std::optional<std::uint32_t> session_expiry_s = std::nullopt);
 
   /// Deep sleep (battery devices that wake, publish and sleep again; docs/deep_sleep.md).
   /// Gives what was handed over up to `timeout_ms` to be delivered (as flush()), disconnects

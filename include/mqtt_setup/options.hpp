@@ -83,6 +83,10 @@ struct Options {
   /// 5.0: topic aliases for our own publishes (the broker's maximum caps it; 0: none). Each
   /// costs kAliasSlotSize bytes of queue_bytes.
   std::uint16_t topic_aliases = kconfig::kTopicAliases;  // (K) 8
+  /// 5.0: topic aliases the broker may use in messages to us (announced in CONNECT as Topic
+  /// Alias Maximum; 0: none). Each costs 64 bytes of memory, allocated once; a topic the table
+  /// cannot hold is still delivered (SessionBuffers::incoming_aliases says what happens then).
+  std::uint16_t topic_alias_maximum_in = kconfig::kTopicAliasMaximumIn;  // (K) 10; ESP-IDF 4
   QoS qos = QoS::AtLeastOnce;    // what sender(...) uses
   bool retain = false;           // what sender(...) uses
   std::optional<LastWill> will;

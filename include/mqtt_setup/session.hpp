@@ -35,6 +35,7 @@
 #include <string_view>
 
 #include "mqtt_setup/codec.hpp"
+#include "mqtt_setup/kconfig_defaults.hpp"
 #include "mqtt_setup/result.hpp"
 #include "mqtt_setup/session_types.hpp"
 #include "mqtt_setup/store_journal.hpp"
@@ -66,6 +67,11 @@ struct SessionConfig {
   codec::ProtocolVersion version = codec::kDefaultVersion;  // must be codec::is_built()
   /// 5.0: CONNECT properties (session expiry, receive maximum, ...), a view the caller keeps.
   codec::Properties connect_properties;
+  /// 5.0: the Topic Alias Maximum we announce, [MQTT-3.1.2.11.5]: the broker may use aliases
+  /// 1..this in PUBLISH packets to us (0: none). The caller puts the same value in
+  /// connect_properties (PropertyId::TopicAliasMaximum); the topics are kept in
+  /// SessionBuffers::incoming_aliases.
+  std::uint16_t topic_alias_maximum_in = 0;
   /// 5.0: topic aliases for our own publishes, at most this many (and at most the broker's
   /// topic alias maximum). Their topics live at the start of the store buffer:
   /// kAliasSlotSize bytes each; topics longer than that are sent in full.
@@ -135,6 +141,11 @@ struct SessionBuffers {
   /// one entry no Dropped event is queued at all. At least 1, else start_connect() fails with
   /// SessionError::BufferTooSmall.
   std::span<QueuedEvent> events;
+  /// 5.0: the topics of the broker's topic aliases (SessionConfig::topic_alias_maximum_in), 4
+  /// bytes plus the topic each. Too small for a new topic: the oldest are forgotten (see
+  /// src/session/incoming_aliases.cpp); 64 bytes per announced alias suits usual topics. May be
+  /// empty when none are announced.
+  std::span<std::uint8_t> incoming_aliases = {};
 };
 
 /// The session's three tables as fixed arrays, for callers who want them inline. The defaults
@@ -143,15 +154,17 @@ struct SessionBuffers {
 /// 3.1.1 puts no limit on it) and 4 events. A device that subscribes at QoS 0/1 only and
 /// needs no Dropped event per message (stats() counts them all) can take
 /// SessionStorage<2, 0, 1>.
-template <std::size_t Acks = 32, std::size_t IncomingQoS2 = 128, std::size_t Events = 4>
+template <std::size_t Acks = 32, std::size_t IncomingQoS2 = 128, std::size_t Events = 4,
+          std::size_t IncomingAliasBytes = 64 * kconfig::kTopicAliasMaximumIn>
 struct SessionStorage {
   std::array<PendingAck, Acks> acks{};
   std::array<std::uint16_t, IncomingQoS2> incoming_qos2{};
   std::array<QueuedEvent, Events> events{};
+  std::array<std::uint8_t, IncomingAliasBytes> incoming_aliases{};
 
   /// The session's buffers: these tables plus the caller's receive buffer and store.
   SessionBuffers buffers(std::span<std::uint8_t> rx, std::span<std::uint8_t> store) {
-    return {rx, store, acks, incoming_qos2, events};
+    return {rx, store, acks, incoming_qos2, events, incoming_aliases};
   }
 };
 
@@ -170,6 +183,14 @@ class Session {
   /// Queue DISCONNECT after what is already transmittable; state becomes Disconnected once
   /// poll_transmit() has handed it out.
   void disconnect(Millis now);
+  /// The same with a 5.0 reason code ([MQTT-3.14.2.1]: 0x00 normal, 0x04 "disconnect with will
+  /// message", so that the broker publishes the will) and, when given, the session expiry
+  /// interval the broker should now keep the session for. A non-zero expiry is left out when
+  /// CONNECT asked for 0 ([MQTT-3.14.2-2]: that would be a protocol error). Under 3.1.1 there is
+  /// neither: 0x04 ends the connection without DISCONNECT, which is how a 3.1.1 broker is told
+  /// to publish the will ([MQTT-3.1.2-8]); any other code sends the plain DISCONNECT.
+  void disconnect(Millis now, std::uint8_t reason_code,
+                  std::optional<std::uint32_t> session_expiry_s = std::nullopt);
 
   /// Feed received bytes (any split). Returns how many were taken: fewer than given only when
   /// the receive buffer is full of undecoded packets; call poll_event() and feed the rest.
@@ -246,6 +267,10 @@ class Session {
   /// Encode what is due into `out` (as many whole packets as fit) and return those bytes, or
   /// nothing. The driver must write them all before calling again. `out` must be at least as
   /// large as the largest message published.
+  /// After a Disconnected event for a protocol error the session detected on a 5.0 connection
+  /// (MalformedPacket, ProtocolViolation, PacketTooLarge), it returns once more: a DISCONNECT
+  /// with the reason code (0x81, 0x82, 0x94 topic alias invalid, 0x95) and a reason string,
+  /// [MQTT-4.13.1]. The driver writes it without waiting (the link may be dead) and closes.
   std::optional<codec::Bytes> poll_transmit(std::span<std::uint8_t> out, Millis now);
 
   /// Decode received packets and return the next event, or nothing.
@@ -318,11 +343,25 @@ class Session {
   /// 0 when it does not fit, SIZE_MAX when it can never be sent (dropped by the caller).
   std::size_t write_record(const Record& r, std::span<std::uint8_t> out, bool dup, Millis now);
   bool record_needs_rewrite(const Record& r) const;
+  /// A PUBLISH with QoS or retain the broker's last CONNACK does not allow.
+  bool beyond_server_limits(const Record& r) const;
+  /// Why an unacknowledged record must not be resent on this connection, if it must not.
+  std::optional<DropReason> resend_drop_reason(const Record& r, Millis now) const;
+
+  // 5.0 DISCONNECT with a reason code before we close on a protocol error (farewell.cpp)
+  void owe_farewell(const Event& event);
+  std::optional<codec::Bytes> transmit_farewell(std::span<std::uint8_t> out);
+  /// The DISCONNECT disconnect() asked for, with its reason code and session expiry (5.0).
+  codec::Disconnect requested_disconnect(codec::MutableBytes property_storage) const;
 
   // 5.0 (session_v5.cpp)
   void apply_connack_properties(const codec::Properties& properties);
   /// [MQTT-3.1.2-29]: a reason string or user property where CONNECT asked for none.
   bool problem_information_unrequested(const codec::Properties& properties) const;
+  // incoming_aliases.cpp
+  void reset_incoming_aliases();
+  /// Sets the mapping a PUBLISH brings, or fills in its empty topic; the violation, if any.
+  Violation resolve_incoming_alias(std::uint32_t alias, codec::Publish& publish);
   int find_alias(std::string_view topic) const;  // slot index, or -1
   int choose_alias_slot();                       // a free slot, else the next to reuse
   void remember_alias(int slot, std::string_view topic);
@@ -361,6 +400,9 @@ class Session {
   bool ping_pending_ = false;
   bool ping_outstanding_ = false;
   bool disconnect_pending_ = false;
+  bool disconnect_expiry_set_ = false;
+  bool session_kept_ = false;  // the last CONNACK said session present (and we asked to keep it)
+  bool incoming_alias_forgotten_ = false;  // a mapping was dropped for room on this connection
   Millis connect_deadline_ = kNever;
   Millis ping_sent_at_ = 0;
   Millis last_tx_ = 0;
@@ -368,6 +410,7 @@ class Session {
   std::uint32_t live_count_ = 0;   // records not Done
   std::uint32_t inflight_ = 0;     // records InFlight or Released
   std::uint32_t sent_on_connection_ = 0;  // of which written on this connection (the window)
+  std::uint32_t disconnect_expiry_s_ = 0;  // disconnect(): session expiry to send, if set
   StoreJournal* journal_ = nullptr;
   TraceFn trace_ = nullptr;
   void* trace_context_ = nullptr;
@@ -376,6 +419,10 @@ class Session {
 
   // 5.0
   codec::ProtocolVersion wire_version_ = codec::ProtocolVersion::V311;
+  // Three bytes here fill the padding before server_.
+  std::uint8_t disconnect_code_ = 0;    // disconnect(): the reason code to send
+  std::uint8_t farewell_code_ = 0;      // reason code of the DISCONNECT owed after fail(); 0: none
+  std::uint8_t farewell_detail_ = 0;    // its codec::DecodeError or Violation, for the reason string
   ServerLimits server_;
   std::span<std::uint8_t> alias_area_;  // kAliasSlotSize per slot, carved from the store
   std::uint16_t aliases_used_ = 0;      // slots filled on this connection

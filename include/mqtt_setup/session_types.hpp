@@ -43,7 +43,8 @@ enum class Violation : std::uint8_t {
   UnexpectedPacketType,   // a packet a server never sends (CONNECT, SUBSCRIBE, PINGREQ, ...)
   PacketBeforeConnack,    // [MQTT-3.2.0-1]: the first packet from the server must be CONNACK
   DuplicateConnack,
-  TopicAliasInvalid,      // 5.0: a topic alias we never allowed (we announce none)
+  TopicAliasInvalid,      // 5.0: alias 0, above the maximum we announced, or never set
+  TopicAliasForgotten,    // 5.0: a legal alias whose topic our full table had to forget (0x83)
   ProblemInformationNotRequested,  // 5.0: a reason string or user property on an ack although
                                    // CONNECT asked for none, [MQTT-3.1.2-29]
 };
@@ -144,6 +145,10 @@ struct SessionStats {
   std::uint64_t not_supported = 0;  // of which the broker's CONNACK no longer allows them
                                   //   (the rest: the store was full, OverflowPolicy::DropOldest)
   std::uint8_t last_refusal = 0;  // the reason code of the latest refusal (0x87 not authorized)
+  /// QoS 2 messages the broker answered with PUBACK instead of PUBREC (RabbitMQ 3.x downgrades
+  /// QoS 2 to 1): taken as delivered at QoS 1 (also counted in `delivered`). 32 bits: it sits
+  /// in the padding after last_refusal, so the session does not grow.
+  std::uint32_t qos2_acked_as_qos1 = 0;
   std::uint64_t resent = 0;       // PUBLISH/PUBREL sent again after a reconnect
   std::uint64_t received = 0;     // Message events
   std::uint64_t connects = 0;     // CONNACK accepted

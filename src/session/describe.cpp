@@ -40,7 +40,9 @@ std::string_view describe(Violation violation) {
     case Violation::UnexpectedPacketType: return "it sent a packet type a server never sends";
     case Violation::PacketBeforeConnack: return "its first packet was not CONNACK";
     case Violation::DuplicateConnack: return "it sent a second CONNACK";
-    case Violation::TopicAliasInvalid: return "it used a topic alias we never allowed";
+    case Violation::TopicAliasInvalid: return "it used a topic alias that is not valid";
+    case Violation::TopicAliasForgotten:
+      return "our topic alias table was too small to keep the topic of an alias it used";
     case Violation::ProblemInformationNotRequested:
       return "it sent a reason string or user property on an acknowledgement although we "
              "asked for no problem information";

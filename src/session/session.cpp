@@ -23,7 +23,7 @@ Session::Session(const SessionConfig& config, SessionBuffers buffers)
       buffers_{buffers.rx,
                aligned_for_records(
                    buffers.store.subspan(alias_area_size(config, buffers.store.size()))),
-               buffers.acks, buffers.incoming_qos2, buffers.events},
+               buffers.acks, buffers.incoming_qos2, buffers.events, buffers.incoming_aliases},
       wire_version_(config.version),
       alias_area_(buffers.store.first(alias_area_size(config, buffers.store.size()))) {}
 
@@ -42,6 +42,10 @@ Result<void, SessionError> Session::start_connect(Millis now) {
   last_tx_ = last_rx_ = now;
   server_ = ServerLimits{};  // until this connection's CONNACK says otherwise
   aliases_used_ = alias_clock_ = 0;  // [MQTT-3.3.2-7]: aliases live for one connection
+  farewell_code_ = 0;  // owed to the last connection, which the driver has closed
+  reset_incoming_aliases();  // [MQTT-3.3.2-7]: aliases live for one connection
+  disconnect_code_ = 0;
+  disconnect_expiry_set_ = false;
   return {};
 }
 
@@ -53,15 +57,22 @@ void Session::connection_lost(Millis now) {
   fail(ev, now);
 }
 
-void Session::disconnect(Millis /*now*/) {
+void Session::disconnect(Millis now) { disconnect(now, codec::reason::kSuccess); }
+
+void Session::disconnect(Millis /*now*/, std::uint8_t reason_code,
+                         std::optional<std::uint32_t> session_expiry_s) {
   if (state_ == SessionState::Connected || state_ == SessionState::Connecting) {
     state_ = SessionState::Disconnecting;
     disconnect_pending_ = true;
     connect_pending_ = false;
+    disconnect_code_ = reason_code;
+    disconnect_expiry_set_ = session_expiry_s.has_value();
+    disconnect_expiry_s_ = session_expiry_s.value_or(0);
   }
 }
 
 void Session::fail(Event event, Millis /*now*/) {
+  owe_farewell(event);
   state_ = SessionState::Disconnected;
   rx_begin_ = rx_end_ = 0;
   pending_ack_count_ = 0;

@@ -177,6 +177,7 @@ void Session::handle_connack(const codec::Connack& connack, Millis now,
   // [MQTT-3.2.2-2]: session present is 0 on a clean session; a persistent one may be gone too.
   const bool session_present = connack.session_present && !config_.clean_session;
   if (!session_present) incoming_qos2_count_ = 0;
+  session_kept_ = session_present;
   prepare_resend(session_present);
   Event ev;
   ev.kind = Event::Kind::Connected;
@@ -203,15 +204,19 @@ void Session::prepare_resend(bool session_present) {
   store_cursor_ = store_head_;
 }
 
-void Session::handle_publish(const codec::Publish& publish, std::optional<Event>& out) {
-  if (codec::kBuiltV5 && publish.properties.find(codec::PropertyId::TopicAlias)) {
-    // [MQTT-3.3.2-9]: we announce no topic alias maximum, so the server may use none.
-    Event ev;
-    ev.kind = Event::Kind::Disconnected;
-    ev.reason = DisconnectReason::ProtocolViolation;
-    ev.violation = Violation::TopicAliasInvalid;
-    fail(ev, 0);
-    return;
+void Session::handle_publish(const codec::Publish& received, std::optional<Event>& out) {
+  codec::Publish publish = received;
+  if (const auto alias = codec::kBuiltV5 ? received.properties.find(codec::PropertyId::TopicAlias)
+                                         : std::nullopt) {
+    const Violation v = resolve_incoming_alias(alias->number, publish);
+    if (v != Violation::None) {
+      Event ev;
+      ev.kind = Event::Kind::Disconnected;
+      ev.reason = DisconnectReason::ProtocolViolation;
+      ev.violation = v;
+      fail(ev, 0);
+      return;
+    }
   }
   if (publish.qos == codec::QoS::AtLeastOnce) {
     queue_ack(codec::PacketType::Puback, publish.packet_id);
@@ -253,9 +258,13 @@ void Session::handle_ack(const codec::Ack& ack, Millis now, std::optional<Event>
   const PacketType kind =
       ack.type == PacketType::Unsuback ? PacketType::Unsubscribe : PacketType::Publish;
   Record* r = find_inflight(ack.packet_id, kind);
+  // A PUBACK where PUBREC is due: the broker downgraded QoS 2 to 1 (RabbitMQ 3.x does), so the
+  // message is its, at QoS 1. Nothing better will come: take it as delivered.
+  const bool qos2_as_qos1 = r != nullptr && ack.type == PacketType::Puback &&
+                            r->qos == codec::QoS::ExactlyOnce && r->state == RecordState::InFlight;
   const bool expected =
       r != nullptr &&
-      ((ack.type == PacketType::Puback && r->qos == codec::QoS::AtLeastOnce) ||
+      ((ack.type == PacketType::Puback && r->qos == codec::QoS::AtLeastOnce) || qos2_as_qos1 ||
        (ack.type == PacketType::Pubrec && r->qos == codec::QoS::ExactlyOnce) ||
        (ack.type == PacketType::Pubcomp && r->state == RecordState::Released) ||
        ack.type == PacketType::Unsuback);
@@ -292,6 +301,7 @@ void Session::handle_ack(const codec::Ack& ack, Millis now, std::optional<Event>
   ev.kind = ack.type == PacketType::Unsuback ? Event::Kind::Unsubscribed : Event::Kind::Delivered;
   ev.ticket = r->ticket;
   if (ev.kind == Event::Kind::Delivered) ++stats_.delivered;
+  if (qos2_as_qos1) ++stats_.qos2_acked_as_qos1;
   finish(r);
   out = ev;
 }

@@ -1,5 +1,6 @@
 // What is due -> bytes for the transport, in the order the protocol wants them:
 // CONNECT alone until CONNACK; then acknowledgements, PINGREQ, the store, DISCONNECT last.
+#include <array>
 #include <cstring>
 #include <limits>
 
@@ -21,7 +22,10 @@ void Session::trace(bool outgoing, codec::Bytes bytes) const {
 }
 
 std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, Millis now) {
-  if (state_ == SessionState::Disconnected) return std::nullopt;
+  if (state_ == SessionState::Disconnected) {
+    if (farewell_code_ != 0) return transmit_farewell(out);
+    return std::nullopt;
+  }
   std::size_t n = 0;
   auto emit = [&](const codec::Packet& packet) {
     auto written = codec::encode_to_server(packet, out.subspan(n), wire_version_);
@@ -66,7 +70,12 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     if (state_ == SessionState::Connected || state_ == SessionState::Disconnecting) {
       n += transmit_records(out.subspan(n), now);
     }
-    if (disconnect_pending_ && pending_ack_count_ == 0 && emit(codec::Disconnect{})) {
+    // 3.1.1 asks for the will by closing without DISCONNECT (see disconnect()).
+    const bool silent = !codec::is_v5(wire_version_) &&
+                        disconnect_code_ == codec::reason::kDisconnectWithWill;
+    std::array<std::uint8_t, 8> expiry_storage{};
+    if (disconnect_pending_ && pending_ack_count_ == 0 &&
+        (silent || emit(requested_disconnect(expiry_storage)))) {
       disconnect_pending_ = false;
       Event ev;
       ev.kind = Event::Kind::Disconnected;
@@ -104,6 +113,11 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
       }
       case RecordState::InFlight: {  // resend after a reconnect
         if (r->sent_on_connection) break;  // already resent on this connection
+        if (const auto reason = resend_drop_reason(*r, now)) {
+          store_cursor_ = next;
+          drop(r, *reason);
+          continue;
+        }
         if (sent_on_connection_ >= max_inflight()) return n;
         const std::size_t size = write_record(*r, out.subspan(n), /*dup=*/true, now);
         if (size == kNeverFits) {
@@ -126,11 +140,7 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
           drop(r, DropReason::Expired);
           continue;
         }
-        if (r->kind == codec::PacketType::Publish &&
-            (static_cast<unsigned>(r->qos) > server_.maximum_qos ||
-             ((r->bytes()[0] & 0x01) != 0 && !server_.retain_available))) {
-          // Queued before this CONNACK said what the broker takes: sending it would make the
-          // broker disconnect us ([MQTT-3.2.2-11], [MQTT-3.2.2-14]). Report it dropped.
+        if (beyond_server_limits(*r)) {
           store_cursor_ = next;
           drop(r, DropReason::NotSupportedByServer);
           continue;
@@ -169,6 +179,48 @@ std::size_t Session::transmit_records(std::span<std::uint8_t> out, Millis now) {
     store_cursor_ = next;
   }
   return n;
+}
+
+codec::Disconnect Session::requested_disconnect(codec::MutableBytes property_storage) const {
+  codec::Disconnect d{};
+  if (!codec::is_v5(wire_version_)) return d;  // 3.1.1: no reason code, no properties
+  d.reason_code = disconnect_code_;
+  if (!disconnect_expiry_set_) return d;
+  // [MQTT-3.14.2-2]: no non-zero expiry after a CONNECT whose expiry was 0 (or absent).
+  const auto asked = config_.connect_properties.find(codec::PropertyId::SessionExpiryInterval);
+  if (disconnect_expiry_s_ != 0 && (!asked || asked->number == 0)) return d;
+  codec::PropertyWriter w{property_storage};
+  w.add(codec::PropertyId::SessionExpiryInterval, disconnect_expiry_s_);
+  if (w.ok()) d.properties = w.properties();
+  return d;
+}
+
+bool Session::beyond_server_limits(const Record& r) const {
+  // Stored before this CONNACK said what the broker takes: sending it would make the broker
+  // disconnect us ([MQTT-3.2.2-11], [MQTT-3.2.2-14]), resent (DUP) or not. Reported dropped.
+  // A QoS 2 PUBLISH on a session the broker kept may still be held there under its packet id
+  // ([MQTT-4.3.3]); identifiers are handed out in turn, so that one comes round again only
+  // after 65,535 others (a known limit of this rare case: a broker that lowers its maximum
+  // QoS while keeping a session with a QoS 2 exchange open).
+  return r.kind == codec::PacketType::Publish &&
+         (static_cast<unsigned>(r.qos) > server_.maximum_qos ||
+          ((r.bytes()[0] & 0x01) != 0 && !server_.retain_available));
+}
+
+std::optional<DropReason> Session::resend_drop_reason(const Record& r, Millis now) const {
+  if (beyond_server_limits(r)) return DropReason::NotSupportedByServer;
+  if (r.kind != codec::PacketType::Publish || r.expires_at == 0 || now < r.expires_at) {
+    return std::nullopt;
+  }
+  // Its time to live ran out while it waited for this connection: dropped, not resent with
+  // the shortest expiry (it may have reached the broker before the link broke; the Dropped
+  // event says it was not confirmed). Except a QoS 2 PUBLISH on a session the broker kept: the
+  // broker may hold it under its packet id until PUBREL, answering any PUBLISH with that id by
+  // PUBREC without delivering it ([MQTT-4.3.3]), so a new message given the freed id would be
+  // lost. That exchange is finished instead (resent with DUP and expiry 1 s, the least there
+  // is; [MQTT-3.3.2-5]: the broker does not deliver it once that has passed).
+  if (r.qos == codec::QoS::ExactlyOnce && session_kept_) return std::nullopt;
+  return DropReason::Expired;
 }
 
 bool Session::record_needs_rewrite(const Record& r) const {

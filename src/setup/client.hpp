@@ -35,7 +35,10 @@ struct MQTTSetup::Impl {
   std::unique_ptr<std::uint8_t[]> rx_memory, store_memory, tx_memory;
   std::span<std::uint8_t> rx, store, tx;
   std::string topic_buffer;  // publish() builds topics here, capacity reserved up front
-  SessionStorage<> session_tables;  // acknowledgements, QoS 2 ids, events: the general sizes
+  // Acknowledgements, QoS 2 ids, events: the general sizes. The incoming topic alias table is
+  // sized by Options::topic_alias_maximum_in instead (incoming_alias_table).
+  SessionStorage<32, 128, 4, 0> session_tables;
+  std::vector<std::uint8_t> incoming_alias_table;  // 64 B per alias the broker may use
   std::unique_ptr<Session> session;
   // Every lifecycle decision (which server, when, what a failure means) is the driver's; the
   // facade opens the transports it names and reports what happened.
@@ -46,7 +49,7 @@ struct MQTTSetup::Impl {
   PublishOptions default_publish;           // from Options::message_ttl_ms, latest_per_topic
   // 5.0 CONNECT and will properties (session expiry, request problem / response information;
   // will delay), viewed by the session.
-  std::array<std::uint8_t, 16> connect_properties{};
+  std::array<std::uint8_t, 32> connect_properties{};  // 5.0: at most 12 B used (expiry, problem and response information, topic alias maximum)
   std::array<std::uint8_t, 16> will_properties{};
 
   // --- deep sleep (sleep.cpp): set up at construction when clean_session is false
@@ -118,6 +121,7 @@ struct MQTTSetup::Impl {
   int flush_waiters = 0;           // threads in flush() waiting on `changed` (writes notify them)
   // stats().session.delivered accounted for by Delivered events and the last Written event.
   std::uint64_t delivered_accounted = 0;
+  bool qos2_downgrade_logged = false;  // "the broker acknowledged a QoS 2 message with PUBACK"
   /// A Written event when QoS 0 messages went out since the last one (the loop's thread only).
   void report_written(std::unique_lock<std::mutex>& lock);
 
@@ -144,6 +148,9 @@ struct MQTTSetup::Impl {
   /// When a write that made no progress since write_stalled_at gives up (kNever: nothing waits).
   Millis write_deadline() const;
   void close_transport();
+  /// 5.0: the DISCONNECT with a reason code the session owes after a protocol error it found,
+  /// written in one attempt that does not wait; close_transport() calls it.
+  void write_farewell();
   void background_loop();
 
   // --- dispatch.cpp

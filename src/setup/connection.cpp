@@ -334,8 +334,23 @@ void MQTTSetup::Impl::write_last_words(std::unique_lock<std::mutex>& lock, Milli
   }
 }
 
+void MQTTSetup::Impl::write_farewell() {
+  if (writing || session->state() != SessionState::Disconnected) return;
+  // A packet half written goes first, or the DISCONNECT would land inside it.
+  if (!unsent.empty()) {
+    auto took = transport->send_some(unsent);
+    if (!took || *took != unsent.size()) return;
+    unsent = {};
+  }
+  const auto out = session->poll_transmit(tx, platform::now_ms());
+  if (out) (void)transport->send_some(*out);  // the link may be dead or full: said or not, we close
+}
+
 void MQTTSetup::Impl::close_transport() {
-  if (transport_open) transport->close();
+  if (transport_open) {
+    write_farewell();
+    transport->close();
+  }
   transport_open = false;
   unsent = {};
 }

@@ -93,6 +93,13 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
                                                      : ClientEvent::Kind::Dropped;
       ev.ticket = event.ticket;
       if (event.kind == Event::Kind::Delivered) ++delivered_accounted;  // not a Written one
+      if (!qos2_downgrade_logged && session->stats().qos2_acked_as_qos1 > 0) {
+        qos2_downgrade_logged = true;  // once: it is the broker's way, not news per message
+        if (logs(LogLevel::Info)) {
+          log(LogLevel::Info,
+              "the broker acknowledged a QoS 2 message with PUBACK (it downgrades QoS 2 to 1)");
+        }
+      }
       changed.notify_all();
       emit(lock, ev);
       break;

@@ -88,6 +88,11 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
     if (options.request_response_information) {
       w.add(codec::PropertyId::RequestResponseInformation, 1U);
     }
+    if (options.topic_alias_maximum_in > 0) {  // [MQTT-3.1.2.11.5]: absent means 0
+      w.add(codec::PropertyId::TopicAliasMaximum, options.topic_alias_maximum_in);
+      config.topic_alias_maximum_in = options.topic_alias_maximum_in;
+      incoming_alias_table.resize(std::size_t{64} * options.topic_alias_maximum_in);
+    }
     config.connect_properties = w.properties();
   }
   config.keep_alive_s = options.keep_alive_s;
@@ -98,7 +103,9 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   config.overflow = options.overflow;
   config.connect_timeout_ms = options.connect_timeout_ms;
   config.max_packet_size = options.tx_buffer_size;
-  session = std::make_unique<Session>(config, session_tables.buffers(rx, store));
+  SessionBuffers buffers = session_tables.buffers(rx, store);
+  buffers.incoming_aliases = incoming_alias_table;
+  session = std::make_unique<Session>(config, buffers);
   DriverConfig lifecycle;
   lifecycle.retry = options.retry;
   lifecycle.server_count = servers.size();
@@ -220,7 +227,9 @@ Sender MQTTSetup::setup_connection() {
   return Sender{this};
 }
 
-void MQTTSetup::disconnect() {
+void MQTTSetup::disconnect() { disconnect(codec::reason::kSuccess); }
+
+void MQTTSetup::disconnect(std::uint8_t reason_code, std::optional<std::uint32_t> session_expiry_s) {
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
   const std::thread::id background_id = m.background_id;
@@ -232,7 +241,7 @@ void MQTTSetup::disconnect() {
     m.waker.wake();
     if (m.session->connected()) {
       const Millis now = platform::now_ms();
-      m.session->disconnect(now);
+      m.session->disconnect(now, reason_code, session_expiry_s);
       m.write_last_words(lock, now + kDisconnectGraceMs);
       ++m.counters.disconnects;  // a connection closed, by us
     }

@@ -227,6 +227,12 @@ ClientSetup resolve_client_setup(CLI::App& command, ConnectionSettings& settings
     options.client_id = settings.client_id;
   }
   options.will = resolve_will(command, settings, options);
+  if (settings.will_on_exit) {
+    // The agent always has a will (status/online = offline); the other commands only when asked.
+    if (!options.will && command.get_name() != "agent")
+      throw UsageError("--will-on-exit needs a last will (--will-topic)");
+    setup.exit_reason = codec::reason::kDisconnectWithWill;
+  }
   options.keep_alive_s = static_cast<std::uint16_t>(settings.keepalive_s);
   options.ack_timeout_ms = static_cast<std::uint32_t>(settings.ack_timeout_s * 1000);
   options.clean_session = !settings.no_clean;

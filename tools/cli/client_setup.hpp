@@ -31,6 +31,8 @@ struct ClientSetup {
   /// What each message sent carries: --expiry, --property (views into property_bytes).
   PublishOptions publish;
   std::vector<std::uint8_t> property_bytes;
+  /// The reason code of the DISCONNECT the command ends with: 0x00, or 0x04 (--will-on-exit).
+  std::uint8_t exit_reason = codec::reason::kSuccess;
 };
 
 /// Applies --config, the environment and the defaults, checks what can be checked before

@@ -305,10 +305,11 @@ class Agent {
 
   int stop() {
     if (!connecting_->done()) exit_immediately(ExitCode::Success);  // nothing to close yet
-    if (!args_.ha_discovery_remove) publish_text(will_.topic_suffix, will_.message,
-                                                 QoS::AtLeastOnce, true);
+    // --will-on-exit: the broker publishes the will itself (DISCONNECT 0x04).
+    if (!args_.ha_discovery_remove && setup_.exit_reason != codec::reason::kDisconnectWithWill)
+      publish_text(will_.topic_suffix, will_.message, QoS::AtLeastOnce, true);
     mqtt_.flush(kFarewellMs);
-    mqtt_.disconnect();
+    mqtt_.disconnect(setup_.exit_reason);
     event("stopped");
     return to_int(ExitCode::Success);
   }

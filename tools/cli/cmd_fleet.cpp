@@ -137,7 +137,8 @@ Command add_fleet_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "fleet", "simulate many devices, each its own connection, in one event loop");
   auto args = std::make_shared<FleetArguments>();
-  const OptionSet used{.client_id = false, .tls = false, .mqtt5 = false, .json = true};
+  const OptionSet used{
+      .client_id = false, .tls = false, .mqtt5 = false, .will_on_exit = false, .json = true};
   add_connection_options(*command, args->connection, used);
   command->get_option("--qos")->description("QoS of the readings (default: 1)");
   FleetPlan& plan = args->plan;

@@ -121,7 +121,7 @@ int run_listen(CLI::App& command, ListenArguments& args) {
     wakeup.wait(stop_at);
   }
   if (!connecting.done()) exit_immediately(code);  // still connecting: nothing to close cleanly
-  mqtt.disconnect();
+  mqtt.disconnect(setup.exit_reason);
   return to_int(code);
 }
 

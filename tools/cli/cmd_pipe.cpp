@@ -78,7 +78,7 @@ class Pipe {
       // could break --timeout.
       exit_immediately(static_cast<ExitCode>(code));
     }
-    mqtt_.disconnect();
+    mqtt_.disconnect(setup_.exit_reason);
     return code;
   }
 

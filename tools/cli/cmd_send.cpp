@@ -154,7 +154,7 @@ int run_send(CLI::App& command, SendArguments& args) {
     }
     wakeup.wait(deadline);  // a Delivered (QoS 1/2) or Written (QoS 0) event ends it
   }
-  mqtt.disconnect();
+  mqtt.disconnect(setup.exit_reason);
   return to_int(ExitCode::Success);
 }
 

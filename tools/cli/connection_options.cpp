@@ -112,6 +112,13 @@ void add_connection_options(CLI::App& command, ConnectionSettings& s, const Opti
     command.add_option("--will-message", s.will_message, "last will message (default: offline)")
         ->type_name("M")
         ->group(connection);
+    if (set.will_on_exit) {
+      command
+          .add_flag("--will-on-exit", s.will_on_exit,
+                    "when the command ends (SIGINT/SIGTERM included), ask the broker to publish "
+                    "the last will: MQTT 5 DISCONNECT 0x04; 3.1.1: close without DISCONNECT")
+          ->group(connection);
+    }
   }
 
   const char* mqtt5 = "MQTT 5";

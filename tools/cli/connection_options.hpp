@@ -32,6 +32,7 @@ struct ConnectionSettings {
   std::string cafile, capath, cert, key, tls_server_name;
   bool insecure = false;
   std::string will_topic, will_message;
+  bool will_on_exit = false;  // --will-on-exit: DISCONNECT 0x04, the broker publishes the will
   int queue = 1000;
   std::string queue_file;
   double timeout_s = 30;
@@ -57,6 +58,7 @@ struct OptionSet {
   bool tls = true;        // --tls and its files
   bool mqtt5 = true;      // -V, --session-expiry
   bool will = true;       // --will-topic, --will-message (and --will-delay with mqtt5)
+  bool will_on_exit = true;  // --will-on-exit (with `will`): the command ends through disconnect()
   bool publish = false;   // -r, --property, --expiry: the command publishes what it is given
   bool attempts = false;  // --attempts
   bool queue = false;     // --queue, --queue-file

@@ -271,8 +271,8 @@ TEST_F(CliFakeBrokerTest, RequestResponseInfoAsksAndVerboseShowsTheAnswer) {
       run_cli(with_server({"send", "-V", "5", "-v", "--request-response-info", "-q", "1", "a", "b"}));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   ASSERT_TRUE(broker_.wait(10s));
-  // ... keep-alive (2) | property length 2 | 19 01, [MQTT-3.1.2.11.6]
-  const Bytes expected_properties{0x02, 0x19, 0x01};
+  // ... keep-alive (2) | property length 5 | 19 01, [MQTT-3.1.2.11.6] | Topic Alias Maximum 10
+  const Bytes expected_properties{0x05, 0x19, 0x01, 0x22, 0x00, 0x0A};
   EXPECT_NE(std::search(connect_bytes.begin(), connect_bytes.end(), expected_properties.begin(),
                         expected_properties.end()),
             connect_bytes.end());

@@ -264,6 +264,46 @@ case_mosquitto_will_delay() {
     fail "offline came after ${elapsed} s, before the $delay s delay"
 }
 
+# --will-on-exit: a client stopped by SIGTERM ends with DISCONNECT 0x04 and the broker publishes
+# its will; without the flag it ends with the normal DISCONNECT (0x00) and no will is published.
+# `will_on_exit_case VERSION WITH_FLAG`; 3.1.1 has no reason code: the flag closes without
+# DISCONNECT there, which makes a 3.1.1 broker publish the will just the same.
+will_on_exit_case() {
+  need_clients
+  local version=$1 with_flag=$2 port id topic pid
+  port=$(broker_port plain) || exit $?
+  id=$(unique_id x)
+  topic="devices/$id/status/online"
+  start_subscriber5 will "$port" "$topic" 40
+  local args=(-V "$version" -s "127.0.0.1:$port" -i "$id" --will-topic status/online
+              --will-message offline)
+  [ "$with_flag" = yes ] && args+=(--will-on-exit)
+  start_cli 30 listen listen -v "${args[@]}" "devices/$id/commands/#"
+  pid=$started_pid
+  await_line "$work/listen.err" 'received SUBACK' 10 || fail "the client did not subscribe"
+  kill -TERM "$pid"
+  await_exit "$pid" 10 || fail "listen did not exit within 10 s of SIGTERM"
+  [ "$code" -eq 0 ] || fail "listen: exit code $code after SIGTERM"
+  if [ "$with_flag" = yes ]; then
+    if [ "$version" = 5 ]; then
+      grep -q 'sent DISCONNECT reason=4 ' "$work/listen.err" ||
+        fail "no DISCONNECT with reason 0x04 after SIGTERM"
+    else
+      grep -q 'sent DISCONNECT' "$work/listen.err" && fail "3.1.1: DISCONNECT sent, the will is discarded"
+    fi
+    await_line "$work/will.sub" "^$topic offline$" 10 || fail "no will published within 10 s"
+  else
+    grep -q 'sent DISCONNECT$' "$work/listen.err" || fail "no normal DISCONNECT (0x00) after SIGTERM"
+    # The broker acts on a DISCONNECT at once; 3 s is a wide margin for a will that must not come.
+    sleep 3
+    grep -q offline "$work/will.sub" && fail "the will was published after a normal DISCONNECT"
+  fi
+  return 0
+}
+case_mosquitto_will_on_exit() { will_on_exit_case 5 yes; }
+case_mosquitto_exit_without_will() { will_on_exit_case 5 no; }
+case_mosquitto_will_on_exit_311() { will_on_exit_case 311 yes; }
+
 # Case 4: message expiry. A persistent-session subscriber is offline; a message with --expiry 2
 # is queued for it; it reconnects after 4 s: not delivered. With --expiry 30: delivered.
 case_mosquitto_message_expiry() {

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "mqtt_setup/mqtt_setup.hpp"
@@ -91,6 +94,44 @@ TEST(FacadeFakeBroker, UnacknowledgedMessageIsResentWithDupAfterReconnect) {
   EXPECT_EQ(mqtt.stats().session.resent, 1u);
   mqtt.disconnect();
   EXPECT_TRUE(broker.wait(5s));
+}
+
+TEST(FacadeFakeBroker, Qos2AnsweredWithPubackIsDeliveredAtQos1) {
+  // RabbitMQ 3.x answers a QoS 2 PUBLISH with PUBACK: flush() must not wait out its timeout.
+  test::FakeBroker broker;
+  ASSERT_TRUE(broker.ok());
+  broker.run([](test::FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(c->read_until(test::kConnect));
+    c->send(test::connack(false, 0));
+    auto publish = c->read_until(test::kPublish);
+    ASSERT_TRUE(publish);
+    EXPECT_EQ(publish->qos(), 2);
+    c->send(test::puback(*publish->packet_id()));
+    c->hold(2s);
+  });
+  Options o = fast("esp32_rabbit_qos2");
+  o.qos = QoS::ExactlyOnce;
+  std::vector<std::string> lines;
+  std::mutex lines_mutex;
+  o.log_level = LogLevel::Info;
+  o.log = [&](LogLevel, std::string_view line) {
+    const std::lock_guard guard(lines_mutex);
+    lines.emplace_back(line);
+  };
+  MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, o};
+  auto sender = mqtt.setup_connection();
+  ASSERT_TRUE(mqtt.is_connected());
+  EXPECT_TRUE(sender("sensors/temperature", 23.5));
+  EXPECT_TRUE(mqtt.flush(5000));
+  EXPECT_EQ(mqtt.stats().session.qos2_acked_as_qos1, 1u);
+  EXPECT_EQ(mqtt.stats().session.unknown_acks, 0u);
+  mqtt.disconnect();
+  const std::lock_guard guard(lines_mutex);
+  int said = 0;
+  for (const auto& l : lines) said += l.find("downgrades QoS 2 to 1") != std::string::npos;
+  EXPECT_EQ(said, 1);
 }
 
 TEST(FacadeFakeBroker, MalformedConnackIsAProtocolError) {

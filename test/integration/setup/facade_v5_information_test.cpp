@@ -92,7 +92,7 @@ TEST(FacadeV5Information, ResponseInformationAskedForKeptAndLogged) {
   mqtt.setup_connection();
   ASSERT_TRUE(mqtt.is_connected());
   // Request Problem Information 0, Request Response Information 1 ([MQTT-3.1.2.11.6/7]).
-  EXPECT_EQ(properties, (test::Bytes{0x17, 0x00, 0x19, 0x01}));
+  EXPECT_EQ(properties, (test::Bytes{0x17, 0x00, 0x19, 0x01, 0x22, 0x00, 0x0A}));  // + alias max 10
   EXPECT_EQ(mqtt.stats().response_information, "resp/esp32_info");
   EXPECT_TRUE(log.has("the broker's response information: \"resp/esp32_info\""));
   mqtt.disconnect();
@@ -117,7 +117,7 @@ TEST(FacadeV5Information, DefaultsSendNeitherProperty) {
   MQTTSetup mqtt{at(broker), 0, std::nullopt, std::nullopt, v5_options("esp32_noinfo", log)};
   mqtt.setup_connection();
   ASSERT_TRUE(mqtt.is_connected());
-  EXPECT_TRUE(properties.empty());
+  EXPECT_EQ(properties, (test::Bytes{0x22, 0x00, 0x0A}));  // only Topic Alias Maximum 10
   EXPECT_EQ(mqtt.stats().response_information, "");
   EXPECT_FALSE(log.has("response information"));
 }

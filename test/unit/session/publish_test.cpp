@@ -171,6 +171,42 @@ TEST(SessionPublish, UnknownAcksAreCountedAndIgnored) {
   EXPECT_EQ(h.session().stats().unknown_acks, 2u);
 }
 
+TEST(SessionPublish, PubackForQos2IsItsDeliveryAtQos1) {
+  // RabbitMQ 3.10 answers a QoS 2 PUBLISH with PUBACK (it downgrades QoS 2 to 1): the message
+  // reached the broker, at QoS 1. Taken as delivered and counted, rather than waited for.
+  SessionHarness h;
+  h.connect();
+  const Ticket t = h.publish("devices/x/a", "1", QoS::ExactlyOnce);
+  const auto id = h.transmit()[0].publish().packet_id;
+  h.receive(codec::Ack{PacketType::Puback, id});
+  auto evs = h.events();
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].kind, Event::Kind::Delivered);
+  EXPECT_EQ(evs[0].ticket, t.id);
+  EXPECT_TRUE(h.transmit().empty());  // no PUBREL
+  const SessionStats s = h.session().stats();
+  EXPECT_EQ(s.qos2_acked_as_qos1, 1u);
+  EXPECT_EQ(s.delivered, 1u);
+  EXPECT_EQ(s.unknown_acks, 0u);
+  EXPECT_EQ(s.inflight, 0u);
+  EXPECT_EQ(s.queued, 0u);
+}
+
+TEST(SessionPublish, PubackAfterPubrecIsStillUnknown) {
+  SessionHarness h;
+  h.connect();
+  h.publish("devices/x/a", "1", QoS::ExactlyOnce);
+  const auto id = h.transmit()[0].publish().packet_id;
+  h.receive(codec::Ack{PacketType::Pubrec, id});
+  EXPECT_TRUE(h.events().empty());
+  ASSERT_EQ(h.transmit().size(), 1u);  // PUBREL
+  h.receive(codec::Ack{PacketType::Puback, id});  // not PUBCOMP: the exchange goes on
+  EXPECT_TRUE(h.events().empty());
+  EXPECT_EQ(h.session().stats().unknown_acks, 1u);
+  EXPECT_EQ(h.session().stats().qos2_acked_as_qos1, 0u);
+  EXPECT_EQ(h.session().stats().inflight, 1u);
+}
+
 TEST(SessionSubscribe, SubackReportsReturnCodes) {
   SessionHarness h;
   h.connect();

@@ -33,6 +33,7 @@ struct TableSizes {
   std::size_t acks = 32;
   std::size_t incoming_qos2 = 128;
   std::size_t events = 4;
+  std::size_t incoming_aliases = 0;  // bytes for the topics of incoming topic aliases
 };
 
 class SessionHarness {
@@ -45,7 +46,8 @@ class SessionHarness {
         acks_(tables.acks),
         incoming_qos2_(tables.incoming_qos2),
         events_(tables.events),
-        session_(config, {rx_, store_, acks_, incoming_qos2_, events_}) {}
+        incoming_aliases_(tables.incoming_aliases),
+        session_(config, {rx_, store_, acks_, incoming_qos2_, events_, incoming_aliases_}) {}
 
   static SessionConfig default_config() {
     SessionConfig c;
@@ -141,6 +143,7 @@ class SessionHarness {
   std::vector<PendingAck> acks_;
   std::vector<std::uint16_t> incoming_qos2_;
   std::vector<QueuedEvent> events_;
+  std::vector<std::uint8_t> incoming_aliases_;
   Millis now_ = 1'000'000;
   std::vector<Event> stashed_;
   Session session_;

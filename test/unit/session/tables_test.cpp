@@ -26,7 +26,9 @@ TEST(SessionTables, SizeOfTheSessionWithoutItsTables) {
   std::printf("sizeof(Session) = %zu B, sizeof(QueuedEvent) = %zu B\n", sizeof(Session),
               sizeof(QueuedEvent));
   // (+1 pointer since the trace decoder of our own packets became a pointer set by set_trace().)
-  EXPECT_LE(sizeof(Session), sizeof(void*) == 8 ? 608u : 440u);
+  // (+16 B on 64-bit, +24 B on Cortex-M4 (432 -> 456) for MQTT 5 issue #18: the incoming topic
+  // alias table's span, disconnect()'s reason and session expiry, the farewell DISCONNECT.)
+  EXPECT_LE(sizeof(Session), sizeof(void*) == 8 ? 624u : 456u);
   EXPECT_LE(sizeof(QueuedEvent), sizeof(void*) == 8 ? 48u : 28u);
 }
 

@@ -421,11 +421,28 @@ void Device::lost(FleetContext& context) {
   ended(context);  // in case the session had nothing to say (never connected)
 }
 
+void Device::write_farewell(FleetContext& context) {
+  if (session_.state() != SessionState::Disconnected) return;
+  // A packet half written goes first, or the DISCONNECT would land inside it.
+  if (auto pending = context.unsent.find(index_); pending != context.unsent.end()) {
+    const std::vector<std::uint8_t>& bytes = pending->second;
+    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n != static_cast<ssize_t>(bytes.size())) return;
+    context.unsent.erase(pending);
+  }
+  if (auto out = session_.poll_transmit(context.tx, context.now_ms)) {
+    (void)::send(fd_, out->data(), out->size(), MSG_NOSIGNAL | MSG_DONTWAIT);  // said or not
+  }
+}
+
 // The connection is over, whichever way: close, count, and let the driver plan the next attempt.
 void Device::ended(FleetContext& context, const Event* event) {
   if (state_ == State::Waiting || state_ == State::Closed) return;
   const Millis now = context.now_ms;
-  if (fd_ >= 0) ::close(fd_);  // also removes it from the epoll set
+  if (fd_ >= 0) {
+    write_farewell(context);
+    ::close(fd_);  // also removes it from the epoll set
+  }
   fd_ = -1;
   writable_watched_ = false;
   context.unsent.erase(index_);

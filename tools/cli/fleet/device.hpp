@@ -81,7 +81,7 @@ class Device {
   /// The session's tables, sized for a device that answers commands at QoS 1 and polls after
   /// every call: a few acknowledgements (more wait in the socket), a few QoS 2 ids (commands
   /// come at QoS 1), one event (the Disconnected one; drops are counted in stats()).
-  using Tables = SessionStorage<4, 2, 1>;
+  using Tables = SessionStorage<4, 2, 1, 0>;  // no incoming topic aliases announced
 
   Device(std::uint32_t index, const SessionConfig& config,
          const DriverConfig& lifecycle, RandomSource random, Millis start_at);
@@ -139,6 +139,9 @@ class Device {
   void lost(FleetContext& context);
   /// `event`: the session's Disconnected event, when it had one.
   void ended(FleetContext& context, const Event* event = nullptr);
+  /// 5.0: the DISCONNECT with a reason code the session owes after a protocol error it found;
+  /// one send that does not wait, just before the socket closes.
+  void write_farewell(FleetContext& context);
   void update_deadline(FleetContext& context);
 
   Tables tables_;  // before session_, which keeps views of them
