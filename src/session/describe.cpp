@@ -15,6 +15,8 @@ std::string_view describe(DisconnectReason reason) {
     case DisconnectReason::ProtocolViolation: return "the broker violated the MQTT protocol";
     case DisconnectReason::PacketTooLarge:
       return "the broker sent a packet larger than the receive buffer";
+    case DisconnectReason::AuthenticationFailed:
+      return "the broker failed our authentication check (see the authentication error)";
   }
   return "unknown reason";
 }
@@ -39,6 +41,9 @@ std::string_view describe(Violation violation) {
     case Violation::PacketBeforeConnack: return "its first packet was not CONNACK";
     case Violation::DuplicateConnack: return "it sent a second CONNACK";
     case Violation::TopicAliasInvalid: return "it used a topic alias we never allowed";
+    case Violation::AuthOutOfTurn: return "it sent AUTH when no authentication was going on";
+    case Violation::AuthMethodMismatch:
+      return "its AUTH or CONNACK did not name our authentication method";
   }
   return "unknown violation";
 }
@@ -78,8 +83,30 @@ std::string_view describe(SessionError error) {
     case SessionError::VersionNotBuiltIn:
       return "this build leaves that mqtt version out: pick a version it has, or rebuild with "
              "MQTT_SETUP_PROTOCOLS=both (ESP-IDF: menuconfig, protocol versions built in)";
+    case SessionError::AuthenticationUnavailable:
+      return "enhanced authentication needs an authenticator and mqtt 5.0: set "
+             "SessionConfig::authenticator and version 5";
+    case SessionError::AuthenticatorFailed:
+      return "the authenticator could not start (see its error; e.g. no random source)";
   }
   return "unknown error";
+}
+
+std::string_view describe(AuthError error) {
+  switch (error) {
+    case AuthError::None: return "no authentication error";
+    case AuthError::MalformedChallenge:
+      return "the broker's authentication data is malformed for this method";
+    case AuthError::ServerNotVerified:
+      return "the broker did not prove it knows the password (server signature mismatch): "
+             "check the broker's credentials store, or you may be talking to another broker";
+    case AuthError::ServerError: return "the broker reported an authentication error";
+    case AuthError::OutOfOrder: return "authentication step out of order";
+    case AuthError::TooLarge: return "an authentication message is larger than the buffers";
+    case AuthError::RandomFailed: return "no random nonce could be drawn";
+    case AuthError::CryptoFailed: return "the crypto library failed";
+  }
+  return "unknown authentication error";
 }
 
 }  // namespace mqtt_setup
