@@ -123,7 +123,9 @@ Authenticator* MQTTSetup::Impl::choose_authenticator() {
   if (options.auth_method.empty()) return nullptr;
 #if defined(MQTT_SETUP_HAS_SCRAM)
   if (options.auth_method == "SCRAM-SHA-256") {
-    scram = std::make_unique<ScramSha256>(username.value_or(""), password.value_or(""));
+    // Views of this Impl's own strings, which live as long as the SCRAM object.
+    scram = std::make_unique<ScramSha256>(username ? std::string_view{*username} : "",
+                                          password ? std::string_view{*password} : "");
     return scram.get();
   }
 #endif
