@@ -84,8 +84,8 @@ std::string_view describe(SessionError error) {
       return "this build leaves that mqtt version out: pick a version it has, or rebuild with "
              "MQTT_SETUP_PROTOCOLS=both (ESP-IDF: menuconfig, protocol versions built in)";
     case SessionError::AuthenticationUnavailable:
-      return "enhanced authentication needs an authenticator and mqtt 5.0: set "
-             "SessionConfig::authenticator and version 5";
+      return "enhanced authentication is unavailable: it needs mqtt 5.0 and a method this build "
+             "has (SCRAM-SHA-256 needs mbedTLS), or an authenticator of your own";
     case SessionError::AuthenticatorFailed:
       return "the authenticator could not start (see its error; e.g. no random source)";
   }
