@@ -28,4 +28,4 @@ target_compile_options(${COMPONENT_LIB} PRIVATE -Wall -Wextra -Werror -Wshadow
 target_compile_features(${COMPONENT_LIB} PUBLIC cxx_std_20)
 # mbedTLS is always part of ESP-IDF: the TLS transport exists (as src/transport/CMakeLists.txt
 # says on Linux when it finds mbedTLS).
-target_compile_definitions(${COMPONENT_LIB} PUBLIC MQTT_SETUP_HAS_TLS=1)
+target_compile_definitions(${COMPONENT_LIB} PUBLIC MQTT_SETUP_HAS_TLS=1 MQTT_SETUP_HAS_SCRAM=1)

@@ -25,8 +25,12 @@ install(FILES ${PROJECT_BINARY_DIR}/mqtt_setupConfig.cmake
 
 # pkg-config lists the layers in link order (facade first).
 set(MQTT_SETUP_PC_LIBS "")
-foreach(lib mqtt_setup mqtt_setup_transport mqtt_setup_platform mqtt_setup_driver mqtt_setup_session
-        mqtt_setup_codec mqtt_setup_util)
+set(mqtt_setup_pc_layers mqtt_setup mqtt_setup_transport mqtt_setup_platform mqtt_setup_driver
+    mqtt_setup_session mqtt_setup_codec mqtt_setup_util)
+if(TARGET mqtt_setup_scram)  # between the facade, which uses it, and the transport it uses
+  list(INSERT mqtt_setup_pc_layers 1 mqtt_setup_scram)
+endif()
+foreach(lib ${mqtt_setup_pc_layers})
   string(APPEND MQTT_SETUP_PC_LIBS " -l${lib}")
 endforeach()
 if(MQTT_SETUP_TLS)

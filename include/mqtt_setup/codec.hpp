@@ -210,6 +210,9 @@ enum class EncodeError : std::uint8_t {
   InvalidReasonCode,      // 5.0: a reason code this packet cannot carry
   NotInThisVersion,       // AUTH, or a 5.0-only field, under 3.1.1; or a version this build
                           // leaves out (MQTT_SETUP_PROTOCOLS)
+  AuthenticationDataWithoutMethod,  // 5.0: CONNECT/CONNACK/AUTH with authentication data and no
+                                    // authentication method (3.1.2.11.10, 3.2.2.3.18, 3.15.2.2.3)
+  MissingAuthenticationMethod,      // 5.0: AUTH without authentication method (3.15.2.2.2)
 };
 std::string_view describe(EncodeError error);
 
@@ -292,6 +295,9 @@ enum class DecodeError : std::uint8_t {
   InvalidPropertyValue,     // 5.0: e.g. receive maximum 0, topic alias 0, a byte flag above 1
   InvalidReasonCode,        // 5.0: a reason code this packet cannot carry
   MissingTopic,             // 5.0: empty topic without a topic alias, [MQTT-3.3.2-1]
+  AuthenticationDataWithoutMethod,  // 5.0: CONNECT/CONNACK/AUTH with authentication data and
+                                    // no authentication method (3.1.2.11.10, 3.2.2.3.18)
+  MissingAuthenticationMethod,      // 5.0: AUTH without authentication method (3.15.2.2.2)
 };
 std::string_view describe(DecodeError error);
 

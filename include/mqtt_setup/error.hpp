@@ -45,6 +45,7 @@ struct Error {
   StorageFailure storage = StorageFailure::QueueFile;
   int system_error = 0;  // errno, for Storage; 0 when `session` tells the reason
   std::uint8_t reason_code = 0;  // 5.0: the refusing CONNACK's or the server DISCONNECT's code
+  AuthError auth = AuthError::None;  // 5.0: why our authenticator failed the broker (Refused)
 
   explicit operator bool() const { return kind != Kind::None; }
   /// One line: what happened and what to do, e.g.

@@ -250,6 +250,13 @@ class MQTTSetup {
   /// when esp_event_loop_create_default() ran before setup_connection().
   void network_changed(bool up);
 
+  /// 5.0 re-authentication on demand (Options::auth_method / authenticator, [MQTT-4.12.1]):
+  /// queues AUTH 0x19 and returns; the exchange runs on the connection (a failure is the
+  /// broker's DISCONNECT: the client reconnects and authenticates from CONNECT again).
+  /// Errors: InvalidArgument with `session` = AuthenticationUnavailable (no method, or 3.1.1),
+  /// Busy (one is going on) or AuthenticatorFailed; NotConnected.
+  Result<void, Error> reauthenticate();
+
   ClientStats stats() const;
   Error last_error() const;
   /// More about the last connection failure than last_error() says (TLS: which certificate

@@ -136,6 +136,20 @@ struct Options {
 
   TlsOptions tls;
 
+  /// 5.0 enhanced authentication ([MQTT-4.12]). Two ways, as HiveMQ's and Paho's users know them:
+  /// - auth_method = "SCRAM-SHA-256": the constructor's user name and password go through
+  ///   SCRAM (RFC 7677) instead of CONNECT's plain fields (neither is sent in CONNECT); the
+  ///   broker must prove it knows the password too, else the connection fails (Error::Kind::
+  ///   Refused, `auth` = ServerNotVerified) and is retried only after the longest backoff.
+  ///   Needs a build with mbedTLS (Linux: libmbedtls-dev; ESP-IDF: always).
+  /// - authenticator: any method of your own (authenticator.hpp), not owned: it must outlive
+  ///   the MQTTSetup; its method name goes in CONNECT. Takes precedence over auth_method.
+  /// Either needs MQTT 5.0 (protocol V5 or Auto; Auto then never falls back to 3.1.1). Another
+  /// auth_method, or one this build lacks: setup_connection() fails with InvalidArgument
+  /// (AuthenticationUnavailable). MQTTSetup::reauthenticate() re-authenticates on demand.
+  std::string auth_method;
+  Authenticator* authenticator = nullptr;
+
   /// Receives log lines; Debug logs every packet (never a password). Empty: errors to stderr
   /// on Linux, ESP_LOG on ESP32.
   std::function<void(LogLevel, std::string_view)> log;

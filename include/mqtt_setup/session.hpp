@@ -76,6 +76,11 @@ struct SessionConfig {
   /// topic alias maximum). Their topics live at the start of the store buffer:
   /// kAliasSlotSize bytes each; topics longer than that are sent in full.
   std::uint16_t topic_aliases = 0;
+  /// 5.0 enhanced authentication ([MQTT-4.12], authenticator.hpp): the caller's, kept alive as
+  /// long as the session. CONNECT carries its method and initial data; AUTH 0x18 from the
+  /// server is answered; the successful CONNACK's data is checked. nullptr: none. With 3.1.1,
+  /// start_connect() fails with AuthenticationUnavailable.
+  Authenticator* authenticator = nullptr;
 };
 
 inline constexpr std::size_t kAliasSlotSize = 96;
@@ -112,6 +117,7 @@ struct QueuedEvent {
   Violation violation = Violation::None;
   DropReason drop_reason = DropReason::Overflow;
   std::uint8_t reason_code = 0;
+  AuthError auth_error = AuthError::None;
   std::uint32_t ticket = 0;
   std::string_view reason_string;     // views into the receive buffer, like Event's
   std::string_view server_reference;
@@ -264,6 +270,13 @@ class Session {
                                          std::uint32_t subscription_id = 0);
   Result<Ticket, SessionError> unsubscribe(std::span<const std::string_view> filters, Millis now);
 
+  /// 5.0 re-authentication on demand ([MQTT-4.12.1]): sends AUTH 0x19 with the authenticator's
+  /// fresh start() data; the server's AUTH 0x18 rounds are answered and its AUTH 0x00 ends the
+  /// exchange with a Reauthenticated event (a failure is the server's DISCONNECT). Other
+  /// packets keep flowing meanwhile. Errors: AuthenticationUnavailable (no authenticator, or
+  /// 3.1.1), NotConnected, Busy (an exchange is going on), AuthenticatorFailed (nothing sent).
+  Result<void, SessionError> reauthenticate(Millis now);
+
   /// Encode what is due into `out` (as many whole packets as fit) and return those bytes, or
   /// nothing. The driver must write them all before calling again. `out` must be at least as
   /// large as the largest message published.
@@ -354,6 +367,19 @@ class Session {
   /// The DISCONNECT disconnect() asked for, with its reason code and session expiry (5.0).
   codec::Disconnect requested_disconnect(codec::MutableBytes property_storage) const;
 
+  // 5.0 enhanced authentication (session_auth.cpp)
+  Result<void, SessionError> start_authentication();
+  void handle_auth(const codec::Auth& auth, Millis now, std::optional<Event>& out);
+  bool authenticated_by_connack(const codec::Connack& connack, Millis now);
+  bool names_our_method(const codec::Properties& properties) const;
+  void authentication_failed(AuthError error, Millis now);
+  /// CONNECT's properties: the configured ones, then method and data, written at the end of
+  /// `out`; the span left for the packet itself in `rest`. Nothing when they do not fit.
+  std::optional<codec::Properties> auth_properties(std::span<std::uint8_t> out,
+                                                   codec::Properties base,
+                                                   std::span<std::uint8_t>& rest) const;
+  std::size_t write_auth(std::span<std::uint8_t> out);
+
   // 5.0 (session_v5.cpp)
   void apply_connack_properties(const codec::Properties& properties);
   /// [MQTT-3.1.2-29]: a reason string or user property where CONNECT asked for none.
@@ -403,6 +429,11 @@ class Session {
   bool disconnect_expiry_set_ = false;
   bool session_kept_ = false;  // the last CONNACK said session present (and we asked to keep it)
   bool incoming_alias_forgotten_ = false;  // a mapping was dropped for room on this connection
+  // enhanced authentication (with auth_data_ below): the exchange going on, and the reason
+  // code of the AUTH to send next (0: none). Here, where the flags leave padding.
+  enum class AuthStep : std::uint8_t { None, Connecting, Reauthenticating };
+  AuthStep auth_step_ = AuthStep::None;
+  std::uint8_t auth_to_send_ = 0;
   Millis connect_deadline_ = kNever;
   Millis ping_sent_at_ = 0;
   Millis last_tx_ = 0;
@@ -427,6 +458,9 @@ class Session {
   std::span<std::uint8_t> alias_area_;  // kAliasSlotSize per slot, carved from the store
   std::uint16_t aliases_used_ = 0;      // slots filled on this connection
   std::uint16_t alias_clock_ = 0;       // next slot to reuse when all are taken
+  // enhanced authentication: the data of the AUTH to send next (a view into the
+  // authenticator, valid until its next call)
+  codec::Bytes auth_data_;
 };
 
 }  // namespace mqtt_setup

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "mqtt_setup/authenticator.hpp"
 #include "mqtt_setup/codec.hpp"
 
 namespace mqtt_setup {
@@ -36,6 +37,7 @@ enum class DisconnectReason : std::uint8_t {
   ProtocolViolation,    // a valid packet at the wrong time (see Event::violation)
   PacketTooLarge,       // an incoming packet larger than the receive buffer
   AckTimeout,           // a message waited SessionConfig::ack_timeout_ms for its acknowledgement
+  AuthenticationFailed, // 5.0: our Authenticator refused the server's data (see Event::auth_error)
 };
 
 enum class Violation : std::uint8_t {
@@ -47,6 +49,10 @@ enum class Violation : std::uint8_t {
   TopicAliasForgotten,    // 5.0: a legal alias whose topic our full table had to forget (0x83)
   ProblemInformationNotRequested,  // 5.0: a reason string or user property on an ack although
                                    // CONNECT asked for none, [MQTT-3.1.2-29]
+  AuthOutOfTurn,          // 5.0: AUTH when no authentication is going on, or AUTH 0x19 (only a
+                          // client starts a re-authentication), or AUTH 0x00 during CONNECT
+  AuthMethodMismatch,     // 5.0: AUTH or CONNACK without our authentication method, or another
+                          // one, [MQTT-4.12.0-5]
 };
 
 /// Why a queued message was discarded (Event::Kind::Dropped).
@@ -75,6 +81,7 @@ struct Event {
                    // first few are reported; stats() counts every one)
     Subscribed,    // ticket, return_codes (one per filter; codec::kSubackFailure = refused)
     Unsubscribed,  // ticket
+    Reauthenticated,  // 5.0: Session::reauthenticate() ended with the server's AUTH 0x00
   };
   Kind kind = Kind::Connected;
   bool session_present = false;
@@ -93,6 +100,7 @@ struct Event {
   std::string_view server_reference;    // Refused / ServerDisconnected: "use another server"
   std::string_view assigned_client_id;  // Connected: the id a broker chose for an empty one
   std::string_view response_information;  // Connected: the CONNACK's, [MQTT-3.2.2.3.15]
+  AuthError auth_error = AuthError::None;  // AuthenticationFailed: what the authenticator said
 };
 
 enum class SessionError : std::uint8_t {
@@ -110,6 +118,9 @@ enum class SessionError : std::uint8_t {
   StateForeign,         // load_state(): saved by a session with another client id
   NotSupportedByServer, // 5.0: retain or QoS above what the broker's CONNACK allows
   VersionNotBuiltIn,    // start_connect(): config.version is left out of this build (codec::is_built)
+  AuthenticationUnavailable,  // reauthenticate() without an authenticator, or an authenticator
+                              // with 3.1.1 (enhanced authentication is 5.0's)
+  AuthenticatorFailed,  // the authenticator's start() failed (e.g. no random nonce)
 };
 std::string_view describe(SessionError error);
 

@@ -28,11 +28,11 @@ declare -A public_layer=(
   [bytes.hpp]=util [result.hpp]=util [version.hpp]=util [kconfig_defaults.hpp]=util
   [codec.hpp]=codec [properties.hpp]=codec
   [session.hpp]=session [session_types.hpp]=session [store_journal.hpp]=session
-  [backoff.hpp]=session
+  [backoff.hpp]=session [authenticator.hpp]=session
   [driver.hpp]=driver
   [platform.hpp]=platform [storage.hpp]=platform [outbox_file.hpp]=platform
   [transport.hpp]=transport [tcp_transport.hpp]=transport [tls_transport.hpp]=transport
-  [tls_options.hpp]=transport
+  [tls_options.hpp]=transport [scram.hpp]=transport
   [mqtt_setup.hpp]=setup [options.hpp]=setup [error.hpp]=setup
 )
 # Not for the sans-IO layers (DESIGN: "the session never includes a socket, a clock or a heap

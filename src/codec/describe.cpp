@@ -41,6 +41,10 @@ std::string_view describe(EncodeError error) {
       return "a property is not allowed in this packet, repeated, malformed or out of range";
     case EncodeError::InvalidReasonCode: return "reason code is not one this packet can carry";
     case EncodeError::NotInThisVersion: return "not in this mqtt version, or the version is not built in";
+    case EncodeError::AuthenticationDataWithoutMethod:
+      return "authentication data without an authentication method: set the method too";
+    case EncodeError::MissingAuthenticationMethod:
+      return "auth packet without an authentication method: every auth must name the method";
   }
   return "unknown encode error";
 }
@@ -72,6 +76,9 @@ std::string_view describe(DecodeError error) {
     case DecodeError::InvalidPropertyValue: return "a property has a value the spec forbids";
     case DecodeError::InvalidReasonCode: return "reason code is not one this packet can carry";
     case DecodeError::MissingTopic: return "publish has neither a topic nor a topic alias";
+    case DecodeError::AuthenticationDataWithoutMethod:
+      return "authentication data without an authentication method";
+    case DecodeError::MissingAuthenticationMethod: return "auth packet without an authentication method";
   }
   return "unknown decode error";
 }

@@ -62,12 +62,24 @@ Result<void, DecodeError> check_properties(Bytes wire, PropertyPlace place) {
         }
     }
   }
+  // "It is a Protocol Error to include Authentication Data if there is no Authentication
+  // Method": CONNECT 3.1.2.11.10, CONNACK 3.2.2.3.18, AUTH 3.15.2.2.3.
+  const auto has = [seen](PropertyId id) {
+    return (seen & (std::uint64_t{1} << static_cast<unsigned>(id))) != 0;
+  };
+  if (has(PropertyId::AuthenticationData) && !has(PropertyId::AuthenticationMethod)) {
+    return DecodeError::AuthenticationDataWithoutMethod;
+  }
   return {};
 }
 
 BodySize properties_size(const Properties& properties, PropertyPlace place) {
   const Bytes wire = properties.wire();
-  if (!check_properties(wire, place)) return EncodeError::InvalidProperty;
+  if (auto ok = check_properties(wire, place); !ok) {
+    return ok.error() == DecodeError::AuthenticationDataWithoutMethod
+               ? EncodeError::AuthenticationDataWithoutMethod
+               : EncodeError::InvalidProperty;
+  }
   if (wire.size() > kMaxRemainingLength) return EncodeError::PacketTooLarge;
   return remaining_length_size(wire.size()) + wire.size();
 }

@@ -107,6 +107,8 @@ std::uint8_t reason_code_for(DecodeError error) {
     case DecodeError::InvalidPacketId:
     case DecodeError::EmptyFilterList:
     case DecodeError::InvalidReasonCode:
+    case DecodeError::AuthenticationDataWithoutMethod:  // "It is a Protocol Error", 3.1.2.11.10
+    case DecodeError::MissingAuthenticationMethod:      // "It is a Protocol Error", 3.15.2.2.2
       return reason::kProtocolError;
     case DecodeError::InvalidTopic: return reason::kTopicNameInvalid;
     default: return reason::kMalformedPacket;

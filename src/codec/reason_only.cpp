@@ -56,9 +56,20 @@ DecodedPacket decode_disconnect(Bytes body, ProtocolVersion v) {
 
 std::uint8_t first_byte(const Auth&) { return 0xF0; }
 
+// 3.15.2.2.2: "It is a Protocol Error to omit the Authentication Method". AUTH exists only
+// after a CONNECT that named a method, and [MQTT-4.12.0-5] makes every AUTH repeat it, so the
+// short form of 3.15.2.1 (remaining length 0) is refused too.
+namespace {
+bool names_a_method(const Properties& properties) {
+  return properties.find(PropertyId::AuthenticationMethod).has_value();
+}
+}  // namespace
+
 BodySize body_size(const Auth& p, ProtocolVersion v) {
   if (!is_v5(v)) return EncodeError::NotInThisVersion;
-  return reason_body_size(PacketType::Auth, p.reason_code, p.properties);
+  const BodySize size = reason_body_size(PacketType::Auth, p.reason_code, p.properties);
+  if (size && !names_a_method(p.properties)) return EncodeError::MissingAuthenticationMethod;
+  return size;
 }
 
 void write_body(const Auth& p, ProtocolVersion, Writer& w) {
@@ -67,7 +78,11 @@ void write_body(const Auth& p, ProtocolVersion, Writer& w) {
 
 DecodedPacket decode_auth(Bytes body, ProtocolVersion v) {
   if (!is_v5(v)) return DecodeError::UnknownPacketType;  // refused by the fixed header already
-  return decode_reason_body<Auth>(PacketType::Auth, body);
+  DecodedPacket packet = decode_reason_body<Auth>(PacketType::Auth, body);
+  if (packet && !names_a_method(std::get<Auth>(*packet).properties)) {
+    return DecodeError::MissingAuthenticationMethod;
+  }
+  return packet;
 }
 
 }  // namespace mqtt_setup::codec::detail

@@ -113,7 +113,10 @@ DriverOutcome Driver::handle_disconnected(const Event& event, std::optional<std:
     next_attempt_at_ = now;
     return {DriverOutcome::Kind::Requested};
   }
+  // Not with an authenticator: enhanced authentication is 5.0's, a 3.1.1 CONNECT would go
+  // without it (start_connect() refuses that), so the refusal stands.
   if (codec::kBuiltBoth && state_ == DriverState::Handshaking && config_.allow_fallback_to_311 &&
+      session_.config().authenticator == nullptr &&
       session_.version() == codec::ProtocolVersion::V5 && refuses_version(event)) {
     session_.fall_back_to_311();
     state_ = DriverState::Waiting;
@@ -125,8 +128,10 @@ DriverOutcome Driver::handle_disconnected(const Event& event, std::optional<std:
   if (state_ == DriverState::Connected || state_ == DriverState::Leaving) {
     outcome = link_lost(now);
   } else {
+    // A broker that fails our check of its proof (AuthenticationFailed) fails it again.
     const bool permanent =
-        event.reason == DisconnectReason::Refused && is_permanent_refusal(event.refused);
+        (event.reason == DisconnectReason::Refused && is_permanent_refusal(event.refused)) ||
+        event.reason == DisconnectReason::AuthenticationFailed;
     outcome = attempt_failed(permanent, now);
   }
   if (referred && *referred < count()) {  // the broker sent us elsewhere: go there now

@@ -17,6 +17,8 @@ std::string_view describe(DisconnectReason reason) {
       return "the broker sent a packet larger than the receive buffer";
     case DisconnectReason::AckTimeout:
       return "the broker did not acknowledge a message in time: reconnecting to resend it";
+    case DisconnectReason::AuthenticationFailed:
+      return "the broker failed our authentication check (see the authentication error)";
   }
   return "unknown reason";
 }
@@ -46,6 +48,9 @@ std::string_view describe(Violation violation) {
     case Violation::ProblemInformationNotRequested:
       return "it sent a reason string or user property on an acknowledgement although we "
              "asked for no problem information";
+    case Violation::AuthOutOfTurn: return "it sent AUTH when no authentication was going on";
+    case Violation::AuthMethodMismatch:
+      return "its AUTH or CONNACK did not name our authentication method";
   }
   return "unknown violation";
 }
@@ -85,8 +90,30 @@ std::string_view describe(SessionError error) {
     case SessionError::VersionNotBuiltIn:
       return "this build leaves that mqtt version out: pick a version it has, or rebuild with "
              "MQTT_SETUP_PROTOCOLS=both (ESP-IDF: menuconfig, protocol versions built in)";
+    case SessionError::AuthenticationUnavailable:
+      return "enhanced authentication is unavailable: it needs mqtt 5.0 and a method this build "
+             "has (SCRAM-SHA-256 needs mbedTLS), or an authenticator of your own";
+    case SessionError::AuthenticatorFailed:
+      return "the authenticator could not start (see its error; e.g. no random source)";
   }
   return "unknown error";
+}
+
+std::string_view describe(AuthError error) {
+  switch (error) {
+    case AuthError::None: return "no authentication error";
+    case AuthError::MalformedChallenge:
+      return "the broker's authentication data is malformed for this method";
+    case AuthError::ServerNotVerified:
+      return "the broker did not prove it knows the password (server signature mismatch): "
+             "check the broker's credentials store, or you may be talking to another broker";
+    case AuthError::ServerError: return "the broker reported an authentication error";
+    case AuthError::OutOfOrder: return "authentication step out of order";
+    case AuthError::TooLarge: return "an authentication message is larger than the buffers";
+    case AuthError::RandomFailed: return "no random nonce could be drawn";
+    case AuthError::CryptoFailed: return "the crypto library failed";
+  }
+  return "unknown authentication error";
 }
 
 }  // namespace mqtt_setup

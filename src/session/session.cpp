@@ -33,6 +33,7 @@ Result<void, SessionError> Session::start_connect(Millis now) {
   // Without room for one acknowledgement the session could never decode a packet, and without
   // room for one event a lost connection would go unreported.
   if (buffers_.acks.empty() || buffers_.events.empty()) return SessionError::BufferTooSmall;
+  if (auto started = start_authentication(); !started) return started.error();
   state_ = SessionState::Connecting;
   rx_begin_ = rx_end_ = 0;
   pending_ack_count_ = 0;
@@ -78,6 +79,8 @@ void Session::fail(Event event, Millis /*now*/) {
   pending_ack_count_ = 0;
   connect_pending_ = ping_pending_ = ping_outstanding_ = disconnect_pending_ = false;
   connect_deadline_ = kNever;
+  auth_step_ = AuthStep::None;
+  auth_to_send_ = 0;
   push_event(event);
 }
 
@@ -100,6 +103,7 @@ void Session::push_event(const Event& event) {
   q.drop_reason = event.drop_reason;
   q.reason_code = event.reason_code;
   q.ticket = event.ticket;
+  q.auth_error = event.auth_error;
   q.reason_string = event.reason_string;
   q.server_reference = event.server_reference;
   ++event_count_;
@@ -118,6 +122,7 @@ Event Session::pop_event() {
   ev.drop_reason = q.drop_reason;
   ev.reason_code = q.reason_code;
   ev.ticket = q.ticket;
+  ev.auth_error = q.auth_error;
   ev.reason_string = q.reason_string;
   ev.server_reference = q.server_reference;
   return ev;
@@ -342,7 +347,7 @@ void Session::handle_timeout(Millis now) {
 
 Millis Session::next_deadline(Millis now) const {
   if (event_count_ > 0 || connect_pending_ || ping_pending_ || disconnect_pending_ ||
-      pending_ack_count_ > 0) {
+      pending_ack_count_ > 0 || auth_to_send_ != 0) {
     return now;
   }
   if (state_ == SessionState::Disconnected) return kNever;

@@ -94,6 +94,9 @@ void Session::handle_packet(const codec::Packet& packet, Millis now, std::option
     fail(ev, now);
   };
   const auto* connack = std::get_if<codec::Connack>(&packet);
+  if (const auto* auth = codec::kBuiltV5 ? std::get_if<codec::Auth>(&packet) : nullptr) {
+    return handle_auth(*auth, now, out);  // during CONNECT too: [MQTT-4.12.0-2]
+  }
   if (state_ == SessionState::Connecting) {
     // [MQTT-3.2.0-1]: the first packet from the server is CONNACK.
     if (connack == nullptr) return violation(Violation::PacketBeforeConnack);
@@ -148,8 +151,8 @@ void Session::handle_packet(const codec::Packet& packet, Millis now, std::option
     fail(ev, now);
     return;
   }
-  // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, AUTH (we announce no authentication method), and
-  // DISCONNECT under 3.1.1: a server never sends these.
+  // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, and DISCONNECT under 3.1.1: a server never
+  // sends these.
   violation(Violation::UnexpectedPacketType);
 }
 
@@ -170,6 +173,7 @@ void Session::handle_connack(const codec::Connack& connack, Millis now,
     fail(ev, now);
     return;
   }
+  if (!authenticated_by_connack(connack, now)) return;
   apply_connack_properties(connack.properties);
   state_ = SessionState::Connected;
   connect_deadline_ = kNever;

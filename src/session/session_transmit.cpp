@@ -27,13 +27,15 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     return std::nullopt;
   }
   std::size_t n = 0;
-  auto emit = [&](const codec::Packet& packet) {
-    auto written = codec::encode_to_server(packet, out.subspan(n), wire_version_);
+  // `room` starts at out[n]; it is shorter than the rest of `out` when properties sit at the end.
+  auto emit_within = [&](const codec::Packet& packet, std::span<std::uint8_t> room) {
+    auto written = codec::encode_to_server(packet, room, wire_version_);
     if (!written) return false;
     trace(true, out.subspan(n, *written));
     n += *written;
     return true;
   };
+  auto emit = [&](const codec::Packet& packet) { return emit_within(packet, out.subspan(n)); };
 
   if (connect_pending_) {
     codec::Connect connect;
@@ -44,8 +46,15 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     connect.username = config_.username;
     connect.password = config_.password;
     connect.version = wire_version_;
-    if (codec::is_v5(wire_version_)) connect.properties = config_.connect_properties;
-    if (!emit(connect)) {
+    std::span<std::uint8_t> room = out;
+    if (codec::is_v5(wire_version_)) {
+      connect.properties = config_.connect_properties;
+      if (auth_step_ == AuthStep::Connecting) {
+        auto props = auth_properties(out, config_.connect_properties, room);
+        if (props) connect.properties = *props;
+      }
+    }
+    if (!emit_within(connect, room)) {
       Event ev;
       ev.kind = Event::Kind::Disconnected;
       ev.reason = DisconnectReason::ProtocolViolation;  // our own CONNECT does not fit / encode
@@ -53,6 +62,14 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
       return std::nullopt;
     }
     connect_pending_ = false;
+  }
+  if (codec::kBuiltV5 && auth_to_send_ != 0) {
+    const std::size_t written = write_auth(out.subspan(n));
+    if (written == 0 && n == 0) {  // not even into an empty buffer: it never will
+      authentication_failed(AuthError::TooLarge, now);
+      return std::nullopt;
+    }
+    n += written;
   }
   if (state_ != SessionState::Connecting) {
     std::uint32_t acks_sent = 0;

@@ -15,6 +15,9 @@
 #include "mqtt_setup/mqtt_setup.hpp"
 #include "mqtt_setup/platform.hpp"
 #include "mqtt_setup/transport.hpp"
+#if defined(MQTT_SETUP_HAS_SCRAM)
+#include "mqtt_setup/scram.hpp"
+#endif
 #include "setup/waker.hpp"
 
 namespace mqtt_setup {
@@ -43,6 +46,9 @@ struct MQTTSetup::Impl {
   // Every lifecycle decision (which server, when, what a failure means) is the driver's; the
   // facade opens the transports it names and reports what happened.
   std::unique_ptr<Driver> driver;
+#if defined(MQTT_SETUP_HAS_SCRAM)
+  std::unique_ptr<ScramSha256> scram;  // Options::auth_method = "SCRAM-SHA-256"
+#endif
   std::unique_ptr<Transport> transport;
   Waker waker;
   std::unique_ptr<platform::DurableQueue> outbox_file;  // Options::queue_file
@@ -110,6 +116,7 @@ struct MQTTSetup::Impl {
   }
   bool invalid_server = false;  // the server list did not parse
   bool version_not_built = false;  // Options::protocol names a version left out of this build
+  bool auth_unavailable = false;   // Options::auth_method unknown, not built in, or with 3.1.1
 
   // --- writing (connection.cpp). No public call waits on the network: callers queue into the
   // session and kick(); writes never block, and what a full socket did not take waits here.
@@ -176,6 +183,8 @@ struct MQTTSetup::Impl {
                                        codec::Bytes payload, QoS qos, bool retain,
                                        const PublishOptions& publish_options);
   void open_outbox_file();
+  /// Options::authenticator, or the SCRAM made for Options::auth_method; sets auth_unavailable.
+  Authenticator* choose_authenticator();
   void open_sleep_storage();
   void forget_loaded_sleep_state();
   Result<SleepReport, Error> save_sleep_state();

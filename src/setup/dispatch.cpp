@@ -130,6 +130,7 @@ void MQTTSetup::Impl::handle_event(std::unique_lock<std::mutex>& lock, const Eve
       break;
     }
     case Event::Kind::Unsubscribed:
+    case Event::Kind::Reauthenticated:
       changed.notify_all();
       break;
   }

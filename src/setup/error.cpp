@@ -97,6 +97,10 @@ std::string_view Error::write(std::span<char> out) const {
       }
       break;
     case Kind::Refused:
+      if (reason == DisconnectReason::AuthenticationFailed) {
+        text << "authentication failed: " << describe(auth);
+        break;
+      }
       text << "broker refused the connection: " << describe(refused);
       if (reason_code >= codec::reason::kUnspecifiedError) {
         text << " (";
@@ -169,9 +173,13 @@ Error Error::from_disconnect(const Event& event) {
   error.decode = event.decode_error;
   error.violation = event.violation;
   error.reason_code = event.reason_code;
+  error.auth = event.auth_error;
   switch (event.reason) {
     case DisconnectReason::Requested: error.kind = Kind::None; break;
-    case DisconnectReason::Refused: error.kind = Kind::Refused; break;
+    case DisconnectReason::Refused:
+    case DisconnectReason::AuthenticationFailed:  // we refused the broker: as permanent
+      error.kind = Kind::Refused;
+      break;
     case DisconnectReason::MalformedPacket:
     case DisconnectReason::ProtocolViolation:
     case DisconnectReason::PacketTooLarge:

@@ -103,6 +103,14 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   config.overflow = options.overflow;
   config.connect_timeout_ms = options.connect_timeout_ms;
   config.max_packet_size = options.tx_buffer_size;
+  config.authenticator = choose_authenticator();
+  if (config.authenticator != nullptr && config.version != ProtocolVersion::V5) {
+    auth_unavailable = true;  // enhanced authentication is 5.0's
+  }
+  if (config.authenticator != nullptr && options.authenticator == nullptr) {
+    config.username.reset();  // SCRAM carries them; the password never goes in the clear
+    config.password.reset();
+  }
   SessionBuffers buffers = session_tables.buffers(rx, store);
   buffers.incoming_aliases = incoming_alias_table;
   session = std::make_unique<Session>(config, buffers);
@@ -123,6 +131,21 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   // The sleep state first: when it is there, it is the newer copy of what the queue file holds.
   open_sleep_storage();
   if (!options.queue_file.empty()) open_outbox_file();
+}
+
+Authenticator* MQTTSetup::Impl::choose_authenticator() {
+  if (options.authenticator != nullptr) return options.authenticator;
+  if (options.auth_method.empty()) return nullptr;
+#if defined(MQTT_SETUP_HAS_SCRAM)
+  if (options.auth_method == "SCRAM-SHA-256") {
+    // Views of this Impl's own strings, which live as long as the SCRAM object.
+    scram = std::make_unique<ScramSha256>(username ? std::string_view{*username} : "",
+                                          password ? std::string_view{*password} : "");
+    return scram.get();
+  }
+#endif
+  auth_unavailable = true;
+  return nullptr;
 }
 
 void MQTTSetup::Impl::open_outbox_file() {
@@ -193,8 +216,10 @@ Sender MQTTSetup::setup_connection() {
     m.log(LogLevel::Error, "no valid broker address: use HOST[:PORT][,HOST[:PORT]...]");
     return Sender{this};
   }
-  if (m.version_not_built) {
-    m.counters.last_error = Error::from_session(SessionError::VersionNotBuiltIn);
+  if (m.version_not_built || m.auth_unavailable) {
+    m.counters.last_error = Error::from_session(m.version_not_built
+                                                    ? SessionError::VersionNotBuiltIn
+                                                    : SessionError::AuthenticationUnavailable);
     m.invalid_server = true;  // nothing to try, ever: as for an unusable server list
     m.driver->stop();         // poll() makes no attempt either
     m.log(LogLevel::Error, m.counters.last_error.message());
@@ -381,6 +406,19 @@ Result<Ticket, Error> MQTTSetup::respond(const Message& request, codec::Bytes pa
   options.properties = w.properties();
   std::unique_lock lock(impl_->mutex);
   return impl_->publish_locked(lock, topic, payload, qos, false, options);
+}
+
+Result<void, Error> MQTTSetup::reauthenticate() {
+  std::unique_lock lock(impl_->mutex);
+  if (impl_->stopping) return Error::from_session(SessionError::NotConnected);
+  auto started = impl_->session->reauthenticate(platform::now_ms());
+  if (!started) {
+    Error e = Error::from_session(started.error());
+    impl_->counters.last_error = e;
+    return e;
+  }
+  impl_->kick(lock);
+  return {};
 }
 
 codec::ProtocolVersion MQTTSetup::protocol_version() const {

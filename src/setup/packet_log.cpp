@@ -57,6 +57,8 @@ std::string describe_packet(const codec::Packet& packet) {
             describe_properties(k->properties);
   } else if (const auto* d = std::get_if<codec::Disconnect>(&packet)) {
     line += describe_reason(d->reason_code) + describe_properties(d->properties);
+  } else if (const auto* auth = std::get_if<codec::Auth>(&packet)) {
+    line += describe_reason(auth->reason_code) + describe_properties(auth->properties);
   } else if (const auto* s = std::get_if<codec::Subscribe>(&packet)) {
     line += " id=" + number(s->packet_id);
     for (auto sub : s->filters) {

@@ -22,6 +22,12 @@
 //   - AUTH without properties: 5.0 requires the authentication method in every AUTH
 //     (3.15.2.2.2), so it is never left out (mqtt-packet's parser also fails on the
 //     Remaining Length 0 form that 3.15.2.1 allows, but that form cannot be a valid AUTH).
+// 5.0 additions of issue #18 (AUTH with each reason code, method, data, reason string and user
+// properties; topic alias in PUBLISH, with and without topic; several subscription identifiers
+// in PUBLISH, one in SUBSCRIBE; request problem / response information in CONNECT; response
+// information in CONNACK; DISCONNECT 0x00, 0x04, 0x81, 0x82, 0x93, 0x94, 0x95 with a reason
+// string) each come once as a fixed case (REQUIRED_CASES) and are counted over the whole run:
+// the count goes to stderr, and a feature never generated fails the run.
 // mqtt-packet's object format, as read in its writeToStream.js / parser.js / constants.js:
 // message ids are `messageId`; SUBACK/UNSUBACK codes are `granted`; 3.1.1 CONNACK has
 // `returnCode`, 5.0 `reasonCode`; properties are camelCase keys written in the object's key
@@ -432,6 +438,57 @@ function toJson (value) {
   return value
 }
 
+// --- 5.0 features that must be covered (issue #18): each at least once, by a fixed case below,
+// and counted over the whole run (printed to stderr; a feature never generated fails the run).
+const REQUIRED_CASES = v5
+  ? [
+      ...AUTH_CODES.map((reasonCode) => ({
+        cmd: 'auth',
+        reasonCode,
+        properties: {
+          authenticationMethod: 'SCRAM-SHA-256',
+          authenticationData: Buffer.from('n,,n=user,r=rOprNGfwEbeRWgbNEkqO'),
+          reasonString: 'round ' + reasonCode,
+          userProperties: { step: String(reasonCode) }
+        }
+      })),
+      { cmd: 'publish', qos: 0, dup: false, retain: false, topic: '', payload: 'aliased', properties: { topicAlias: 3 } },
+      { cmd: 'publish', qos: 1, dup: false, retain: false, topic: 'a/b', messageId: 7, payload: 'x', properties: { topicAlias: 65535 } },
+      { cmd: 'publish', qos: 0, dup: false, retain: false, topic: 'a/b', payload: 'x', properties: { subscriptionIdentifier: [1, 268435455, 128] } },
+      { cmd: 'subscribe', messageId: 9, properties: { subscriptionIdentifier: 268435455 }, subscriptions: [{ topic: 'a/#', qos: 1 }] },
+      { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 30, clientId: 'c', properties: { requestProblemInformation: false, requestResponseInformation: true } },
+      { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 30, clientId: 'c', properties: { requestProblemInformation: true, requestResponseInformation: false } },
+      { cmd: 'connack', reasonCode: 0, sessionPresent: false, properties: { responseInformation: 'responses/c' } },
+      ...[0x00, 0x04, 0x81, 0x82, 0x93, 0x94, 0x95].map((reasonCode) => ({
+        cmd: 'disconnect', reasonCode, properties: { reasonString: 'reason ' + reasonCode }
+      }))
+    ]
+  : []
+const hex = (n) => '0x' + n.toString(16).padStart(2, '0')
+function features (p) {
+  const props = p.properties || {}
+  const has = (name) => props[name] !== undefined
+  const tags = []
+  if (p.cmd === 'auth') {
+    tags.push('auth ' + hex(p.reasonCode))
+    for (const name of ['authenticationData', 'reasonString', 'userProperties']) {
+      if (has(name)) tags.push('auth ' + name)
+    }
+  }
+  if (p.cmd === 'publish' && has('topicAlias')) tags.push(p.topic === '' ? 'publish topicAlias, empty topic' : 'publish topicAlias')
+  if (p.cmd === 'publish' && Array.isArray(props.subscriptionIdentifier)) tags.push('publish several subscriptionIdentifier')
+  if (p.cmd === 'subscribe' && has('subscriptionIdentifier')) tags.push('subscribe subscriptionIdentifier')
+  if (p.cmd === 'connect' && has('requestProblemInformation')) tags.push('connect requestProblemInformation ' + props.requestProblemInformation)
+  if (p.cmd === 'connect' && has('requestResponseInformation')) tags.push('connect requestResponseInformation ' + props.requestResponseInformation)
+  if (p.cmd === 'connack' && has('responseInformation')) tags.push('connack responseInformation')
+  if (p.cmd === 'disconnect' && [0x00, 0x04, 0x81, 0x82, 0x93, 0x94, 0x95].includes(p.reasonCode) && has('reasonString')) {
+    tags.push('disconnect ' + hex(p.reasonCode) + ' reasonString')
+  }
+  return tags
+}
+const REQUIRED_FEATURES = [...new Set(REQUIRED_CASES.flatMap(features))]
+const covered = new Map(REQUIRED_FEATURES.map((f) => [f, 0]))
+
 const out = []
 function flush () {
   if (out.length) process.stdout.write(out.join(''))
@@ -441,6 +498,8 @@ for (let i = 0; i < count; i++) {
   let packet
   if (i < KINDS.length) {
     packet = KINDS[i][2]() // every type at least once
+  } else if (i > KINDS.length && i <= KINDS.length + REQUIRED_CASES.length) {
+    packet = REQUIRED_CASES[i - KINDS.length - 1]
   } else if (i === KINDS.length) {
     // One PUBLISH above 2,097,151 bytes: a four-byte Remaining Length.
     packet = { cmd: 'publish', qos: 1, dup: false, retain: false, topic: topicName(), messageId: messageId(), payload: bytes(2097152 + int(0, 1000)) }
@@ -448,8 +507,17 @@ for (let i = 0; i < count; i++) {
   } else {
     packet = randomKind()[2]()
   }
+  for (const f of features(packet)) if (covered.has(f)) covered.set(f, covered.get(f) + 1)
   const bytesOut = mqtt.generate(packet, { protocolVersion: version })
   out.push(JSON.stringify({ i, version, packet: toJson(packet), hex: bytesOut.toString('hex') }) + '\n')
   if (out.length >= 200) flush()
 }
 flush()
+if (v5) {
+  const missing = [...covered].filter(([, n]) => n === 0).map(([f]) => f)
+  process.stderr.write(`generate.js 5.0: issue #18 features covered: ${[...covered].map(([f, n]) => `${f} x${n}`).join(', ')}\n`)
+  if (missing.length) {
+    process.stderr.write(`generate.js 5.0: not covered (raise COUNT): ${missing.join(', ')}\n`)
+    process.exit(1)
+  }
+}

@@ -179,6 +179,13 @@ void resolve_mqtt5(const ConnectionSettings& settings, ClientSetup& setup) {
     if (!v5) throw UsageError(std::string(option) + " needs MQTT 5: add -V 5 (or -V auto)");
   };
   if (!settings.user_properties.empty()) needs_5("--property");
+  if (!settings.auth_method.empty()) {
+    needs_5("--auth-method");
+    if (!setup.username || !setup.password)
+      throw UsageError("--auth-method needs a user name (-u) and a password (--password-file "
+                       "or MQTT_SETUP_PASSWORD)");
+    options.auth_method = settings.auth_method;
+  }
   if (settings.session_expiry_s >= 0) {
     needs_5("--session-expiry");
     options.session_expiry_s = to_milliseconds(settings.session_expiry_s) / 1000;

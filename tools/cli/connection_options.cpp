@@ -130,6 +130,14 @@ void add_connection_options(CLI::App& command, ConnectionSettings& s, const Opti
         ->check(CLI::IsMember({"311", "3.1.1", "5", "auto"}).description(""))
         ->type_name("311|5|auto")
         ->group(mqtt5);
+    command
+        .add_option("--auth-method", s.auth_method,
+                    "MQTT 5 enhanced authentication of the -u user name and the password: "
+                    "SCRAM-SHA-256 (neither is then sent in CONNECT; the broker must prove it "
+                    "knows the password too)")
+        ->check(CLI::IsMember({"SCRAM-SHA-256"}).description(""))
+        ->type_name("M")
+        ->group(mqtt5);
   }
   if (set.mqtt5 && set.publish) {
     command

@@ -41,6 +41,7 @@ struct ConnectionSettings {
   std::string config_file;
   // MQTT 5
   std::string protocol = "311";                 // -V 311|5|auto
+  std::string auth_method;                      // --auth-method SCRAM-SHA-256
   std::vector<std::string> user_properties;     // --property KEY=VALUE (repeatable)
   double expiry_s = 0;                          // --expiry: message expiry / time to live
   double session_expiry_s = -1;                 // --session-expiry; -1: never (with --no-clean)

@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <cstdio>
+#include <fstream>
+
+#include "auth_packets.hpp"
 #include "cli_process.hpp"
 #include "fake_broker.hpp"
 #include "needs_v5.hpp"
@@ -54,6 +58,61 @@ TEST_F(CliFakeBrokerTest, SendExits3AndSaysWhyWhenRefused) {
   EXPECT_EQ(run.error_lines(), 1) << run.err;
   EXPECT_NE(run.err.find("not authorized"), std::string::npos) << run.err;
   EXPECT_EQ(broker_.connections(), 1) << "a refusal is not retried";
+}
+
+TEST_F(CliFakeBrokerTest, SendWithScramRunsTheAuthExchangeAndExits3OnABadPassword) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
+#if !defined(MQTT_SETUP_HAS_SCRAM)
+  GTEST_SKIP() << "a build without mbedTLS has no SCRAM-SHA-256";
+#endif
+  std::optional<AuthFields> connect, client_final;
+  broker_.run([&](FakeBroker& b) {
+    auto c = b.accept();
+    ASSERT_TRUE(c);
+    auto packet = c->read_until(kConnect);
+    ASSERT_TRUE(packet);
+    connect = connect_auth_fields(*packet);
+    ASSERT_TRUE(connect && connect->data);
+    const std::string nonce = connect->data->substr(connect->data->find(",r=") + 3);
+    c->send(auth(0x18, "SCRAM-SHA-256", "r=" + nonce + "srv,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"));
+    auto answer = c->read_until(kAuth);
+    ASSERT_TRUE(answer);
+    client_final = auth_fields(*answer);
+    c->send(connack_v5(0x86));  // the proof did not match: bad user name or password
+    c->hold(2s);
+  });
+  const std::string password_file =
+      ::testing::TempDir() + "cli_scram_password_" + std::to_string(broker_.port());
+  std::ofstream(password_file) << "pencil\n";
+  const CliRun run = run_cli(with_server({"send", "-V", "5", "--auth-method", "SCRAM-SHA-256",
+                                          "-u", "user", "--password-file", password_file,
+                                          "--attempts", "1", "a", "b"}));
+  std::remove(password_file.c_str());
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_EQ(run.error_lines(), 1) << run.err;
+  EXPECT_NE(run.err.find("bad user name or password"), std::string::npos) << run.err;
+  ASSERT_TRUE(broker_.wait());
+  ASSERT_TRUE(connect);
+  EXPECT_EQ(connect->method, std::optional<std::string>("SCRAM-SHA-256"));
+  EXPECT_EQ(connect->data->substr(0, 12), "n,,n=user,r=");
+  EXPECT_FALSE(connect->username_flag);  // the credentials go through SCRAM only
+  EXPECT_FALSE(connect->password_flag);
+  ASSERT_TRUE(client_final && client_final->data);
+  EXPECT_EQ(client_final->reason_code, 0x18);
+  EXPECT_EQ(client_final->data->substr(0, 9), "c=biws,r=");
+  EXPECT_NE(client_final->data->find(",p="), std::string::npos);
+  EXPECT_EQ(broker_.connections(), 1) << "a refusal is not retried";
+}
+
+TEST_F(CliFakeBrokerTest, AuthMethodNeedsMqtt5AndAPassword) {
+  const CliRun v311 = run_cli(with_server({"send", "--auth-method", "SCRAM-SHA-256", "-u", "user",
+                                           "a", "b"}));
+  EXPECT_EQ(v311.exit_code, 2) << v311.err;
+  EXPECT_NE(v311.err.find("needs MQTT 5"), std::string::npos) << v311.err;
+  const CliRun no_password = run_cli(with_server({"send", "-V", "5", "--auth-method",
+                                                  "SCRAM-SHA-256", "-u", "user", "a", "b"}));
+  EXPECT_EQ(no_password.exit_code, 2) << no_password.err;
+  EXPECT_NE(no_password.err.find("password"), std::string::npos) << no_password.err;
 }
 
 TEST_F(CliFakeBrokerTest, SendExits5WhenThePublishIsNeverAcknowledged) {

@@ -234,10 +234,14 @@ TEST(V5Disconnect, EveryValidReasonCode) {  // table 3-10
 }
 
 TEST(V5Auth, EncodesAndDecodes) {  // [MQTT-3.15.2.1] table 3-13
-  EXPECT_EQ(encode_v5(Auth{}), bytes({0xF0, 0x00}));
-  EXPECT_EQ(decode_v5<Auth>(bytes({0xF0, 0x00})).reason_code, reason::kSuccess);
-  EXPECT_EQ(encode_v5(Auth{reason::kReauthenticate}), bytes({0xF0, 0x01, 0x19}));
-  EXPECT_EQ(decode_v5<Auth>(bytes({0xF0, 0x01, 0x19})).reason_code, reason::kReauthenticate);
+  // Every AUTH names the method (3.15.2.2.2): see v5_auth_test.cpp for the refusals.
+  const Buf m = bytes({0x15, 0x00, 0x01, 'M'});
+  const Buf success = bytes({0xF0, 0x06, 0x00}) + props(m);
+  EXPECT_EQ(encode_v5(Auth{reason::kSuccess, as_properties(m)}), success);
+  EXPECT_EQ(decode_v5<Auth>(success).reason_code, reason::kSuccess);
+  const Buf reauth = bytes({0xF0, 0x06, 0x19}) + props(m);
+  EXPECT_EQ(encode_v5(Auth{reason::kReauthenticate, as_properties(m)}), reauth);
+  EXPECT_EQ(decode_v5<Auth>(reauth).reason_code, reason::kReauthenticate);
 
   const Buf p = bytes({0x15, 0x00, 0x01, 'M', 0x16, 0x00, 0x02, 0x01, 0x02});
   const Buf wire = bytes({0xF0, 0x0B, 0x18}) + props(p);  // continue authentication

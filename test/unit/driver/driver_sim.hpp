@@ -33,6 +33,7 @@ struct ServerScript {
   std::string reference;
   bool permanent = false;      // Unreachable: a failure retrying cannot help (untrusted cert)
   bool answers_pings = true;   // false: a link that died silently after CONNACK
+  std::string auth_method;     // Accept: the CONNACK names this authentication method
 };
 
 /// xorshift32: the simulation's random source, seeded per test.
@@ -163,7 +164,14 @@ class DriverSim {
     switch (codec::type_of(packet)) {
       case codec::PacketType::Connect:
         switch (script.answer) {
-          case Answer::Accept: answer(codec::Connack{false, codec::ConnectReturnCode::Accepted}); break;
+          case Answer::Accept: {
+            codec::PropertyWriter w{properties_};
+            if (!script.auth_method.empty()) {
+              w.add(codec::PropertyId::AuthenticationMethod, std::string_view{script.auth_method});
+            }
+            answer(codec::Connack{false, codec::ConnectReturnCode::Accepted, w.properties()});
+            break;
+          }
           case Answer::Refuse:
             answer(codec::Connack{false, static_cast<codec::ConnectReturnCode>(script.code)});
             break;

@@ -104,5 +104,46 @@ TEST(DriverRefusal, WithoutFallbackA311BrokerIsAPermanentRefusal) {
   EXPECT_EQ(sim.session().version(), codec::ProtocolVersion::V5);
 }
 
+/// An authenticator whose check of the server's final data always fails (a broker that cannot
+/// prove it knows the password).
+class DistrustingAuthenticator : public Authenticator {
+ public:
+  std::string_view method() const override { return "TEST-1"; }
+  Result<codec::Bytes, AuthError> start() override { return codec::Bytes{}; }
+  Result<codec::Bytes, AuthError> challenge(codec::Bytes) override { return codec::Bytes{}; }
+  Result<void, AuthError> finish(codec::Bytes) override { return AuthError::ServerNotVerified; }
+};
+
+TEST(DriverRefusal, AServerThatFailsOurAuthenticationCheckWaitsTheCap) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
+  DistrustingAuthenticator auth;
+  SessionConfig s = v5();
+  s.authenticator = &auth;
+  DriverSim sim(config(), s);
+  sim.servers[0].auth_method = "TEST-1";
+  sim.run_until(100'000);
+  ASSERT_EQ(sim.attempts.size(), 4u);  // 0, 30 s, 60 s, 90 s: no tight retry loop
+  EXPECT_EQ(sim.attempts[1].at, 30'000u);
+  ASSERT_FALSE(sim.disconnects.empty());
+  EXPECT_EQ(sim.disconnects.front().reason, DisconnectReason::AuthenticationFailed);
+  EXPECT_TRUE(sim.outcomes.front().permanent);
+  EXPECT_TRUE(sim.driver().permanent_failure());
+}
+
+TEST(DriverRefusal, WithAnAuthenticatorA311BrokerIsNotFallenBackTo) {
+  MQTT_SETUP_SKIP_WITHOUT_V5();
+  DistrustingAuthenticator auth;
+  SessionConfig s = v5();
+  s.authenticator = &auth;
+  DriverConfig c = config();
+  c.allow_fallback_to_311 = true;
+  DriverSim sim(c, s);
+  sim.servers[0].answer = Answer::Speaks311;
+  sim.run_until(1);
+  ASSERT_EQ(sim.attempts.size(), 1u);  // a 3.1.1 CONNECT would go without the authentication
+  EXPECT_TRUE(sim.outcomes.front().permanent);
+  EXPECT_EQ(sim.session().version(), codec::ProtocolVersion::V5);
+}
+
 }  // namespace
 }  // namespace mqtt_setup::testing

@@ -364,6 +364,7 @@ bool Device::process_events(FleetContext& context) {
       case Event::Kind::Dropped:
       case Event::Kind::Subscribed:
       case Event::Kind::Unsubscribed:
+      case Event::Kind::Reauthenticated:
         break;
     }
   }
