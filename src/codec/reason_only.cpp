@@ -79,7 +79,9 @@ void write_body(const Auth& p, ProtocolVersion, Writer& w) {
 DecodedPacket decode_auth(Bytes body, ProtocolVersion v) {
   if (!is_v5(v)) return DecodeError::UnknownPacketType;  // refused by the fixed header already
   DecodedPacket packet = decode_reason_body<Auth>(PacketType::Auth, body);
-  if (packet && !names_a_method(std::get<Auth>(*packet).properties)) {
+  // get_if, not get: no exception path (and no abort()) in a build without exceptions.
+  const Auth* auth = packet ? std::get_if<Auth>(&*packet) : nullptr;
+  if (packet && (auth == nullptr || !names_a_method(auth->properties))) {
     return DecodeError::MissingAuthenticationMethod;
   }
   return packet;

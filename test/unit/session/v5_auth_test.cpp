@@ -212,21 +212,21 @@ TEST(SessionV5Auth, AuthOutOfTurnIsAProtocolViolation) {
        Violation::AuthMethodMismatch},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(c.what);
+    // `<< c.what` rather than SCOPED_TRACE: the target's GoogleTest shim has no SCOPED_TRACE.
     ScriptedAuthenticator a;
     SessionHarness h(c.with_authenticator ? auth_config(a) : v5_config());
     if (c.connected) {
       connect_with_one_round(h);
     } else {
-      ASSERT_TRUE(h.session().start_connect(h.now()).ok());
+      ASSERT_TRUE(h.session().start_connect(h.now()).ok()) << c.what;
       h.transmit();
     }
     AuthProps props{"x", c.method};
     h.receive(codec::Auth{c.code, props.get()});
     const Event ev = only_event(h);
-    EXPECT_EQ(ev.reason, DisconnectReason::ProtocolViolation);
-    EXPECT_EQ(ev.violation, c.expected);
-    EXPECT_EQ(h.session().state(), SessionState::Disconnected);
+    EXPECT_EQ(ev.reason, DisconnectReason::ProtocolViolation) << c.what;
+    EXPECT_EQ(ev.violation, c.expected) << c.what;
+    EXPECT_EQ(h.session().state(), SessionState::Disconnected) << c.what;
   }
 }
 
