@@ -348,6 +348,8 @@ class Session {
   void handle_connack(const codec::Connack& connack, Millis now, std::optional<Event>& out);
   bool queue_ack(codec::PacketType type, std::uint16_t packet_id);
   void fail(Event event, Millis now);
+  /// fail() with DisconnectReason::ProtocolViolation and this violation.
+  void fail_violation(Violation violation, Millis now);
   void prepare_resend(bool session_present);
 
   // transmit

@@ -84,6 +84,14 @@ void Session::fail(Event event, Millis /*now*/) {
   push_event(event);
 }
 
+void Session::fail_violation(Violation violation, Millis now) {
+  Event ev;
+  ev.kind = Event::Kind::Disconnected;
+  ev.reason = DisconnectReason::ProtocolViolation;
+  ev.violation = violation;
+  fail(ev, now);
+}
+
 void Session::push_event(const Event& event) {
   // Only Dropped events can pile up (publishing while nobody polls). They may fill all but one
   // slot, so a Disconnected event always finds room; beyond that they are only counted.

@@ -53,13 +53,7 @@ void Session::authentication_failed(AuthError error, Millis now) {
 }
 
 void Session::handle_auth(const codec::Auth& auth, Millis now, std::optional<Event>& out) {
-  auto violation = [&](Violation v) {
-    Event ev;
-    ev.kind = Event::Kind::Disconnected;
-    ev.reason = DisconnectReason::ProtocolViolation;
-    ev.violation = v;
-    fail(ev, now);
-  };
+  auto violation = [&](Violation v) { fail_violation(v, now); };
   // A server sends AUTH only inside an exchange the client started ([MQTT-4.12.0-6]: never
   // without a method in CONNECT), never 0x19 (only a client re-authenticates, [MQTT-4.12.1]),
   // and 0x00 only to end a re-authentication (a connection's ends with CONNACK).

@@ -86,13 +86,7 @@ std::optional<Event> Session::poll_event(Millis now) {
 }
 
 void Session::handle_packet(const codec::Packet& packet, Millis now, std::optional<Event>& out) {
-  auto violation = [&](Violation v) {
-    Event ev;
-    ev.kind = Event::Kind::Disconnected;
-    ev.reason = DisconnectReason::ProtocolViolation;
-    ev.violation = v;
-    fail(ev, now);
-  };
+  auto violation = [&](Violation v) { fail_violation(v, now); };
   const auto* connack = std::get_if<codec::Connack>(&packet);
   if (const auto* auth = codec::kBuiltV5 ? std::get_if<codec::Auth>(&packet) : nullptr) {
     return handle_auth(*auth, now, out);  // during CONNECT too: [MQTT-4.12.0-2]
