@@ -44,7 +44,7 @@ Result<void, SessionError> Session::start_connect(Millis now) {
   server_ = ServerLimits{};  // until this connection's CONNACK says otherwise
   aliases_used_ = alias_clock_ = 0;  // [MQTT-3.3.2-7]: aliases live for one connection
   farewell_code_ = 0;  // owed to the last connection, which the driver has closed
-  reset_incoming_aliases();  // [MQTT-3.3.2-7]: aliases live for one connection
+  if (codec::kBuiltV5) reset_incoming_aliases();  // [MQTT-3.3.2-7]: for one connection
   disconnect_code_ = 0;
   disconnect_expiry_set_ = false;
   return {};

@@ -23,7 +23,8 @@ void Session::trace(bool outgoing, codec::Bytes bytes) const {
 
 std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, Millis now) {
   if (state_ == SessionState::Disconnected) {
-    if (farewell_code_ != 0) return transmit_farewell(out);
+    // A 3.1.1-only build never owes one (owe_farewell); the constant drops the 5.0 encoder.
+    if (codec::kBuiltV5 && farewell_code_ != 0) return transmit_farewell(out);
     return std::nullopt;
   }
   std::size_t n = 0;
@@ -213,6 +214,7 @@ codec::Disconnect Session::requested_disconnect(codec::MutableBytes property_sto
 }
 
 bool Session::beyond_server_limits(const Record& r) const {
+  if (!codec::kBuiltV5) return false;  // 3.1.1's CONNACK sets no limits
   // Stored before this CONNACK said what the broker takes: sending it would make the broker
   // disconnect us ([MQTT-3.2.2-11], [MQTT-3.2.2-14]), resent (DUP) or not. Reported dropped.
   // A QoS 2 PUBLISH on a session the broker kept may still be held there under its packet id
@@ -225,6 +227,7 @@ bool Session::beyond_server_limits(const Record& r) const {
 }
 
 std::optional<DropReason> Session::resend_drop_reason(const Record& r, Millis now) const {
+  if (!codec::kBuiltV5) return std::nullopt;  // no limits, no expiry: 5.0's
   if (beyond_server_limits(r)) return DropReason::NotSupportedByServer;
   if (r.kind != codec::PacketType::Publish || r.expires_at == 0 || now < r.expires_at) {
     return std::nullopt;
