@@ -317,6 +317,12 @@ class Session {
     decode_sent_ = &codec::decode_from_client;
   }
 
+  /// 5.0: the DISCONNECT sent before closing on the broker's protocol error also carries a
+  /// reason string, saying what was wrong (its reason code alone is sent otherwise). The texts
+  /// are about 3 KB of flash, so a core-only image links them only when this is called; the
+  /// MQTTSetup facade, which links them for its own errors anyway, calls it.
+  void send_reason_strings() { farewell_properties_ = &farewell_reason_string; }
+
  /// Internal: an entry of the store (defined in src/session/record.hpp).
   struct Record;
 
@@ -366,6 +372,8 @@ class Session {
   // 5.0 DISCONNECT with a reason code before we close on a protocol error (farewell.cpp)
   void owe_farewell(const Event& event);
   std::optional<codec::Bytes> transmit_farewell(std::span<std::uint8_t> out);
+  static codec::Properties farewell_reason_string(std::uint8_t code, std::uint8_t detail,
+                                                  std::span<std::uint8_t> storage);
   /// The DISCONNECT disconnect() asked for, with its reason code and session expiry (5.0).
   codec::Disconnect requested_disconnect(codec::MutableBytes property_storage) const;
 
@@ -449,6 +457,9 @@ class Session {
   void* trace_context_ = nullptr;
   Result<codec::Decoded, codec::DecodeError> (*decode_sent_)(codec::Bytes,
                                                              const codec::DecodeLimits&) = nullptr;
+  // send_reason_strings(): the farewell DISCONNECT's properties (written into `storage`)
+  codec::Properties (*farewell_properties_)(std::uint8_t code, std::uint8_t detail,
+                                            std::span<std::uint8_t> storage) = nullptr;
 
   // 5.0
   codec::ProtocolVersion wire_version_ = codec::ProtocolVersion::V311;

@@ -39,19 +39,26 @@ void Session::owe_farewell(const Event& event) {
   }
 }
 
+codec::Properties Session::farewell_reason_string(std::uint8_t code, std::uint8_t detail,
+                                                  std::span<std::uint8_t> storage) {
+  const bool decode_failure =
+      code == codec::reason::kMalformedPacket || code == codec::reason::kPacketTooLarge;
+  const std::string_view why = decode_failure
+                                   ? codec::describe(static_cast<codec::DecodeError>(detail))
+                                   : describe(static_cast<Violation>(detail));
+  codec::PropertyWriter properties{storage};
+  properties.add(codec::PropertyId::ReasonString, why);
+  return properties.ok() ? properties.properties() : codec::Properties{};
+}
+
 std::optional<codec::Bytes> Session::transmit_farewell(std::span<std::uint8_t> out) {
   const std::uint8_t code = farewell_code_;
   farewell_code_ = 0;  // said once, whether or not the transport takes it
-  const bool decode_failure =
-      code == codec::reason::kMalformedPacket || code == codec::reason::kPacketTooLarge;
-  const std::string_view why =
-      decode_failure ? codec::describe(static_cast<codec::DecodeError>(farewell_detail_))
-                     : describe(static_cast<Violation>(farewell_detail_));
   std::array<std::uint8_t, 96> storage{};
-  codec::PropertyWriter properties{storage};
-  properties.add(codec::PropertyId::ReasonString, why);
   const codec::Packet packet = codec::Disconnect{
-      code, properties.ok() ? properties.properties() : codec::Properties{}};
+      code, farewell_properties_ != nullptr
+                ? farewell_properties_(code, farewell_detail_, storage)
+                : codec::Properties{}};
   auto written = codec::encode_to_server(packet, out, wire_version_);
   if (!written) return std::nullopt;
   trace(true, out.first(*written));

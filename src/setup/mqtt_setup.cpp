@@ -115,6 +115,7 @@ MQTTSetup::Impl::Impl(std::string_view server, std::uint16_t port,
   SessionBuffers buffers = session_tables.buffers(rx, store);
   buffers.incoming_aliases = incoming_alias_table;
   session = std::make_unique<Session>(config, buffers);
+  session->send_reason_strings();
   DriverConfig lifecycle;
   lifecycle.retry = options.retry;
   lifecycle.server_count = servers.size();

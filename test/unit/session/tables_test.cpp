@@ -30,7 +30,8 @@ TEST(SessionTables, SizeOfTheSessionWithoutItsTables) {
   // alias table's span, disconnect()'s reason and session expiry, the farewell DISCONNECT; and
   // +1 pointer and a byte view for enhanced authentication: SessionConfig::authenticator and the
   // data of the AUTH to send next. Measured after both: see the printf above.)
-  EXPECT_LE(sizeof(Session), sizeof(void*) == 8 ? 656u : 464u);  // 656 B measured here, 464 B Cortex-M4
+  // (+1 pointer for send_reason_strings(), which keeps ~3 KB of texts out of core-only images.)
+  EXPECT_LE(sizeof(Session), sizeof(void*) == 8 ? 664u : 468u);  // 664 B measured here, 468 B Cortex-M4
   EXPECT_LE(sizeof(QueuedEvent), sizeof(void*) == 8 ? 48u : 28u);
 }
 

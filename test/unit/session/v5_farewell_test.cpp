@@ -24,6 +24,7 @@ std::string farewell_reason(SessionHarness& h, std::uint8_t* code) {
 
 TEST(SessionV5Farewell, MalformedPacketSends0x81ThenNothing) {
   SessionHarness h(v5_config());
+  h.session().send_reason_strings();
   h.connect();
   // PUBLISH QoS 0 whose topic length (0x00 0x10) runs past the packet's end.
   h.receive_bytes({0x30, 0x04, 0x00, 0x10, 'a', 'b'});
@@ -40,6 +41,7 @@ TEST(SessionV5Farewell, MalformedPacketSends0x81ThenNothing) {
 
 TEST(SessionV5Farewell, UnexpectedPacketSends0x82) {
   SessionHarness h(v5_config());
+  h.session().send_reason_strings();
   h.connect();
   h.receive(codec::Connack{false, codec::ConnectReturnCode::Accepted, {}});  // a second CONNACK
   auto evs = h.events();
@@ -47,6 +49,17 @@ TEST(SessionV5Farewell, UnexpectedPacketSends0x82) {
   EXPECT_EQ(evs[0].violation, Violation::DuplicateConnack);
   std::uint8_t code = 0;
   EXPECT_FALSE(farewell_reason(h, &code).empty());
+  EXPECT_EQ(code, codec::reason::kProtocolError);
+}
+
+TEST(SessionV5Farewell, WithoutReasonStringsTheCodeGoesAlone) {
+  // The core's default: no texts linked, the reason code says it (send_reason_strings() adds one).
+  SessionHarness h(v5_config());
+  h.connect();
+  h.receive(codec::Connack{false, codec::ConnectReturnCode::Accepted, {}});  // a second CONNACK
+  ASSERT_EQ(h.events().size(), 1u);
+  std::uint8_t code = 0;
+  EXPECT_EQ(farewell_reason(h, &code), "");
   EXPECT_EQ(code, codec::reason::kProtocolError);
 }
 

@@ -66,6 +66,7 @@ Device::Device(std::uint32_t index, const SessionConfig& config, const DriverCon
       qos_(codec::QoS::AtMostOnce),
       deadline_(start_at) {
   driver_.defer_attempt_until(start_at);  // the fleet's connects spread over a start window
+  session_.send_reason_strings();          // as the MQTTSetup facade does
 }
 
 std::string Device::topic(std::string_view suffix) const {
