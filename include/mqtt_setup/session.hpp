@@ -319,7 +319,7 @@ class Session {
 
   /// 5.0: the DISCONNECT sent before closing on the broker's protocol error also carries a
   /// reason string, saying what was wrong (its reason code alone is sent otherwise). The texts
-  /// are about 3 KB of flash, so a core-only image links them only when this is called; the
+  /// are about 2.7 KB of flash, so a core-only image links them only when this is called; the
   /// MQTTSetup facade, which links them for its own errors anyway, calls it.
   void send_reason_strings() { farewell_properties_ = &farewell_reason_string; }
 
