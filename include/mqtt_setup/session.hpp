@@ -354,8 +354,8 @@ class Session {
   void handle_connack(const codec::Connack& connack, Millis now, std::optional<Event>& out);
   bool queue_ack(codec::PacketType type, std::uint16_t packet_id);
   void fail(Event event, Millis now);
-  /// fail() with DisconnectReason::ProtocolViolation and this violation.
-  void fail_violation(Violation violation, Millis now);
+  /// fail() with a Disconnected event that says only why (and, for ProtocolViolation, what).
+  void fail(DisconnectReason reason, Millis now, Violation violation = Violation::None);
   void prepare_resend(bool session_present);
 
   // transmit

@@ -52,10 +52,7 @@ Result<void, SessionError> Session::start_connect(Millis now) {
 
 void Session::connection_lost(Millis now) {
   if (state_ == SessionState::Disconnected) return;
-  Event ev;
-  ev.kind = Event::Kind::Disconnected;
-  ev.reason = DisconnectReason::TransportClosed;
-  fail(ev, now);
+  fail(DisconnectReason::TransportClosed, now);
 }
 
 void Session::disconnect(Millis now) { disconnect(now, codec::reason::kSuccess); }
@@ -84,10 +81,10 @@ void Session::fail(Event event, Millis /*now*/) {
   push_event(event);
 }
 
-void Session::fail_violation(Violation violation, Millis now) {
+void Session::fail(DisconnectReason reason, Millis now, Violation violation) {
   Event ev;
   ev.kind = Event::Kind::Disconnected;
-  ev.reason = DisconnectReason::ProtocolViolation;
+  ev.reason = reason;
   ev.violation = violation;
   fail(ev, now);
 }
@@ -320,26 +317,17 @@ Millis Session::ack_deadline(Millis now) const {
 
 void Session::handle_timeout(Millis now) {
   if (state_ == SessionState::Connecting && now >= connect_deadline_) {
-    Event ev;
-    ev.kind = Event::Kind::Disconnected;
-    ev.reason = DisconnectReason::ConnectTimeout;
-    fail(ev, now);
+    fail(DisconnectReason::ConnectTimeout, now);
     return;
   }
   if (state_ == SessionState::Connected && ack_deadline(now) <= now) {
-    Event ev;
-    ev.kind = Event::Kind::Disconnected;
-    ev.reason = DisconnectReason::AckTimeout;
-    fail(ev, now);
+    fail(DisconnectReason::AckTimeout, now);
     return;
   }
   if (state_ != SessionState::Connected || keep_alive_ms() == 0) return;
   if (ping_outstanding_) {
     if (now >= std::max(ping_sent_at_, last_rx_) + ping_timeout()) {
-      Event ev;
-      ev.kind = Event::Kind::Disconnected;
-      ev.reason = DisconnectReason::KeepAliveTimeout;
-      fail(ev, now);
+      fail(DisconnectReason::KeepAliveTimeout, now);
     }
     return;
   }

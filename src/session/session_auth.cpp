@@ -53,7 +53,7 @@ void Session::authentication_failed(AuthError error, Millis now) {
 }
 
 void Session::handle_auth(const codec::Auth& auth, Millis now, std::optional<Event>& out) {
-  auto violation = [&](Violation v) { fail_violation(v, now); };
+  auto violation = [&](Violation v) { fail(DisconnectReason::ProtocolViolation, now, v); };
   // A server sends AUTH only inside an exchange the client started ([MQTT-4.12.0-6]: never
   // without a method in CONNECT), never 0x19 (only a client re-authenticates, [MQTT-4.12.1]),
   // and 0x00 only to end a re-authentication (a connection's ends with CONNACK).
@@ -86,11 +86,8 @@ bool Session::authenticated_by_connack(const codec::Connack& connack, Millis now
   auth_data_ = {};
   if (auth_to_send_ != 0 || !names_our_method(connack.properties)) {
     // [MQTT-4.12.0-5]: the successful CONNACK names the method of the CONNECT.
-    Event ev;
-    ev.kind = Event::Kind::Disconnected;
-    ev.reason = DisconnectReason::ProtocolViolation;
-    ev.violation = auth_to_send_ != 0 ? Violation::AuthOutOfTurn : Violation::AuthMethodMismatch;
-    fail(ev, now);
+    fail(DisconnectReason::ProtocolViolation, now,
+         auth_to_send_ != 0 ? Violation::AuthOutOfTurn : Violation::AuthMethodMismatch);
     return false;
   }
   const auto data = connack.properties.find(PropertyId::AuthenticationData);

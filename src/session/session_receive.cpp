@@ -86,7 +86,7 @@ std::optional<Event> Session::poll_event(Millis now) {
 }
 
 void Session::handle_packet(const codec::Packet& packet, Millis now, std::optional<Event>& out) {
-  auto violation = [&](Violation v) { fail_violation(v, now); };
+  auto violation = [&](Violation v) { fail(DisconnectReason::ProtocolViolation, now, v); };
   const auto* connack = std::get_if<codec::Connack>(&packet);
   if (const auto* auth = codec::kBuiltV5 ? std::get_if<codec::Auth>(&packet) : nullptr) {
     return handle_auth(*auth, now, out);  // during CONNECT too: [MQTT-4.12.0-2]
@@ -208,11 +208,7 @@ void Session::handle_publish(const codec::Publish& received, std::optional<Event
                                          : std::nullopt) {
     const Violation v = resolve_incoming_alias(alias->number, publish);
     if (v != Violation::None) {
-      Event ev;
-      ev.kind = Event::Kind::Disconnected;
-      ev.reason = DisconnectReason::ProtocolViolation;
-      ev.violation = v;
-      fail(ev, 0);
+      fail(DisconnectReason::ProtocolViolation, 0, v);
       return;
     }
   }

@@ -56,10 +56,7 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
       }
     }
     if (!emit_within(connect, room)) {
-      Event ev;
-      ev.kind = Event::Kind::Disconnected;
-      ev.reason = DisconnectReason::ProtocolViolation;  // our own CONNECT does not fit / encode
-      fail(ev, now);
+      fail(DisconnectReason::ProtocolViolation, now);  // our own CONNECT does not fit / encode
       return std::nullopt;
     }
     connect_pending_ = false;
@@ -95,10 +92,7 @@ std::optional<codec::Bytes> Session::poll_transmit(std::span<std::uint8_t> out, 
     if (disconnect_pending_ && pending_ack_count_ == 0 &&
         (silent || emit(requested_disconnect(expiry_storage)))) {
       disconnect_pending_ = false;
-      Event ev;
-      ev.kind = Event::Kind::Disconnected;
-      ev.reason = DisconnectReason::Requested;
-      fail(ev, now);
+      fail(DisconnectReason::Requested, now);
     }
   }
   if (n == 0) return std::nullopt;
