@@ -57,8 +57,9 @@ case_fleet_failover() {
   [ "$code" -eq 0 ] || fail "exit code $code"
   [ "$(summary_field 'd["connected"], d["lost"], d["moved"], d["returned"]')" = "20 0 10 0" ] ||
     fail "expected 20 connected, 0 lost, 10 moved, 0 returned"
-  head -1 "$work/fleet.csv" | grep -q ',connected_server1,connected_server2$' ||
-    fail "no per-server columns in --stats-file"
+  head -1 "$work/fleet.csv" | grep -q ',connected_server1,connected_server2,moved,returned$' ||
+    fail "no per-server or moved/returned columns in --stats-file"
+  tail -1 "$work/fleet.csv" | grep -q ',10,0$' || fail "--stats-file's last row: not 10 moved, 0 returned"
   awk -F, 'NR > 1 && ($10 != 0 || $11 != $2) { bad = 1 } END { exit bad }' "$work/fleet.csv" ||
     fail "a device counted on the dead server, or per-server counts not adding up"
 }

@@ -116,7 +116,7 @@ void write_stats_header(std::FILE* file, std::size_t servers) {
       "reconnects,connect_failures,rss_kib",
       file);
   for (std::size_t i = 1; i <= servers; ++i) std::fprintf(file, ",connected_server%zu", i);
-  std::fputs("\n", file);
+  std::fputs(",moved,returned\n", file);
 }
 
 void write_stats_row(std::FILE* file, const FleetSample& s) {
@@ -129,7 +129,8 @@ void write_stats_row(std::FILE* file, const FleetSample& s) {
                static_cast<unsigned long long>(s.rss_kib));
   for (const std::uint64_t connected : s.counters.connected_per_server)
     std::fprintf(file, ",%llu", static_cast<unsigned long long>(connected));
-  std::fputs("\n", file);
+  std::fprintf(file, ",%llu,%llu\n", static_cast<unsigned long long>(s.counters.moved),
+               static_cast<unsigned long long>(s.counters.returned));
   std::fflush(file);
 }
 
